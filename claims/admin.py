@@ -1,0 +1,230 @@
+"""The curator's desk: claims with their sources and counter-sources, documents, topics."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .anchoring import AnchoringError, find_quote, quote_selector, shorten
+from .choices import COUNTER_STANCES, Stance
+from .models import Claim, CounterEvidence, Document, Evidence, Section, SupportingEvidence, Topic
+from .services import section_at
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["order", "label", "title", "start", "end"]
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "author", "publisher", "published_on", "claim_count"]
+    search_fields = ["title", "author", "publisher", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["body_sha256", "created_at", "updated_at"]
+    inlines = [SectionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_claim_counts(request.user).defer("body")
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, document):
+        return document.claim_count
+
+
+class EvidenceInlineBase(admin.StackedInline):
+    model = Evidence
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [("source", "stance"), "excerpt", ("locator", "verified"), "consulted_url", "note"]
+    stances: tuple = ()
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(stance__in=self.stances).select_related("source")
+        )
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "stance":
+            kwargs["choices"] = [
+                (value, label) for value, label in Stance.choices if value in self.stances
+            ]
+            kwargs["initial"] = self.stances[0]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class SupportingEvidenceInline(EvidenceInlineBase):
+    model = SupportingEvidence
+    stances = (Stance.SUPPORTS,)
+    verbose_name = "source"
+    verbose_name_plural = "Sources (supporting)"
+
+
+class CounterEvidenceInline(EvidenceInlineBase):
+    model = CounterEvidence
+    stances = COUNTER_STANCES
+    verbose_name = "counter-source"
+    verbose_name_plural = "Counter-sources (contradicting or qualifying)"
+
+
+class ClaimAdminForm(forms.ModelForm):
+    """Offsets are optional: left empty, or no longer matching the quote, they are found from it."""
+
+    occurrence = forms.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="When the quote occurs more than once in the document: which occurrence (1, 2, ...).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "document", "section", "key", "quote", "start", "end", "paraphrase", "claim_type",
+            "checkable", "attributed_to", "topics", "status", "verdict", "verdict_summary",
+            "review_note",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        document, quote = cleaned.get("document"), cleaned.get("quote")
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if document is None or not quote:
+            return cleaned
+        if start is None or end is None or document.body[start:end] != quote:
+            try:
+                anchor = find_quote(document.body, quote, occurrence=cleaned.get("occurrence"))
+            except AnchoringError as error:
+                self.add_error("quote", str(error))
+                return cleaned
+            cleaned["start"], cleaned["end"] = anchor.start, anchor.end
+            self.instance.start, self.instance.end = anchor.start, anchor.end
+            if cleaned.get("section") is None:
+                cleaned["section"] = section_at(document, anchor.start, anchor.end)
+                self.instance.section = cleaned["section"]
+        return cleaned
+
+
+class HasCounterSourcesFilter(admin.SimpleListFilter):
+    title = "counter-sources"
+    parameter_name = "has_counter_sources"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has counter-sources"), ("no", "No counter-sources")]
+
+    def queryset(self, request, queryset):
+        counter = Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES)
+        if self.value() == "yes":
+            return queryset.filter(Exists(counter))
+        if self.value() == "no":
+            return queryset.filter(~Exists(counter))
+        return queryset
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    form = ClaimAdminForm
+    list_display = [
+        "key", "short_quote", "document", "section", "claim_type", "status", "verdict",
+        "source_count", "counter_source_count",
+    ]  # fmt: skip
+    list_filter = [
+        "document", "section", "claim_type", "status", "verdict", "topics",
+        HasCounterSourcesFilter, "checkable",
+    ]  # fmt: skip
+    list_select_related = ["document", "section"]
+    search_fields = ["key", "quote", "paraphrase", "attributed_to"]
+    autocomplete_fields = ["topics"]
+    readonly_fields = ["quote_in_context", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["document", "section", "key", "quote", "quote_in_context"]}),
+        ("Offsets", {"fields": [("start", "end", "occurrence")], "classes": ["collapse"]}),
+        (
+            "Analysis",
+            {"fields": ["paraphrase", ("claim_type", "checkable"), "attributed_to", "topics"]},
+        ),
+        (
+            "Review",
+            {
+                "fields": [
+                    ("status", "verdict"),
+                    "verdict_summary",
+                    "review_note",
+                    ("reviewed_by", "reviewed_at"),
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),  # fmt: skip
+    ]
+    inlines = [SupportingEvidenceInline, CounterEvidenceInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).with_evidence_counts()
+        return queryset.defer("document__body") if self._is_changelist(request) else queryset
+
+    @staticmethod
+    def _is_changelist(request):
+        return request.resolver_match and request.resolver_match.url_name.endswith("changelist")
+
+    @admin.display(description="quote")
+    def short_quote(self, claim):
+        return shorten(claim.quote, 80)
+
+    @admin.display(description="sources", ordering="source_count")
+    def source_count(self, claim):
+        return claim.source_count
+
+    @admin.display(description="counter-sources", ordering="counter_source_count")
+    def counter_source_count(self, claim):
+        return claim.counter_source_count
+
+    @admin.display(description="quote in its text")
+    def quote_in_context(self, claim):
+        if not claim.pk:
+            return "Shown once the claim is saved."
+        selector = quote_selector(claim.document.body, claim.start, claim.end, context=240)
+        return format_html(
+            '<div style="max-width:60em;white-space:pre-wrap">…{}<mark>{}</mark>{}…</div>',
+            selector["prefix"],
+            selector["exact"],
+            selector["suffix"],
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "title", "document", "order", "start", "end"]
+    list_filter = ["document"]
+    list_select_related = ["document"]
+    search_fields = ["label", "title"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["claim", "stance", "source", "locator", "verified"]
+    list_filter = ["stance", "verified", "claim__document"]
+    list_select_related = ["claim", "source"]
+    search_fields = ["excerpt", "note", "source__title", "claim__key"]
+    autocomplete_fields = ["source", "claim"]
+
+
+@admin.register(Topic)
+class TopicAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "claim_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, topic):
+        return topic.claim_count

@@ -1,0 +1,176 @@
+"""Serializers for documents, sections, claims, evidence and topics."""
+
+from django.db import transaction
+from rest_framework import serializers
+
+from config.serializers import ModelCleanMixin
+from sources.api.serializers import SourceBriefSerializer
+from sources.models import Source
+
+from .. import services
+from ..anchoring import position_selector, quote_selector
+from ..choices import COUNTER_STANCES, Stance
+from ..models import Claim, Document, Evidence, Section, Topic
+
+
+class TopicSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["id", "name", "slug"]
+
+
+class SectionSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    document = serializers.SlugRelatedField(slug_field="slug", queryset=Document.objects.all())
+
+    class Meta:
+        model = Section
+        fields = ["id", "document", "label", "title", "order", "start", "end"]
+
+
+class DocumentSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    claim_count = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id", "slug", "title", "author", "publisher", "published_on", "url", "language",
+            "body_sha256", "claim_count", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["body_sha256", "created_at", "updated_at"]
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    sections = SectionSerializer(many=True, read_only=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "notes", "body", "sections"]
+
+
+class EmbeddedEvidenceSerializer(serializers.ModelSerializer):
+    """One source or counter-source as a claim shows it: the work, and what it says."""
+
+    source = SourceBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "stance",
+            "source",
+            "excerpt",
+            "locator",
+            "note",
+            "verified",
+            "consulted_url",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    source = serializers.SlugRelatedField(slug_field="key", queryset=Source.objects.all())
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id", "claim", "source", "stance", "excerpt", "locator", "note", "verified",
+            "consulted_url", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class NewEvidenceSerializer(serializers.ModelSerializer):
+    """Evidence written together with a new claim (the claim is implied)."""
+
+    source = serializers.SlugRelatedField(slug_field="key", queryset=Source.objects.all())
+
+    class Meta:
+        model = Evidence
+        fields = ["source", "stance", "excerpt", "locator", "note", "verified", "consulted_url"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim with its sources and counter-sources embedded.
+
+    On create, offsets may be left out: they are found from the quote (give
+    `occurrence` when the quote appears more than once).
+    """
+
+    document = serializers.SlugRelatedField(slug_field="slug", queryset=Document.objects.all())
+    section = serializers.CharField(
+        source="section.label", required=False, allow_null=True, help_text="Section label."
+    )
+    topics = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
+    )
+    start = serializers.IntegerField(required=False, min_value=0)
+    end = serializers.IntegerField(required=False, min_value=0)
+    occurrence = serializers.IntegerField(required=False, min_value=1, write_only=True)
+    sources = serializers.SerializerMethodField()
+    counter_sources = serializers.SerializerMethodField()
+    evidence = NewEvidenceSerializer(many=True, required=False, write_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "document", "section", "key", "quote", "start", "end", "occurrence",
+            "paraphrase", "claim_type", "attributed_to", "topics", "checkable", "status",
+            "verdict", "verdict_summary", "review_note", "reviewed_at", "sources",
+            "counter_sources", "evidence", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["reviewed_at", "created_at", "updated_at"]
+
+    def get_sources(self, claim) -> list[dict]:
+        rows = [row for row in claim.evidence.all() if row.stance == Stance.SUPPORTS]
+        return EmbeddedEvidenceSerializer(rows, many=True).data
+
+    def get_counter_sources(self, claim) -> list[dict]:
+        rows = [row for row in claim.evidence.all() if row.stance in COUNTER_STANCES]
+        return EmbeddedEvidenceSerializer(rows, many=True).data
+
+    def validate(self, attrs):
+        document = attrs.get("document") or getattr(self.instance, "document", None)
+        label = attrs.pop("section", {}).get("label") if "section" in attrs else None
+        if label:
+            section = Section.objects.filter(document=document, label=label).first()
+            if section is None:
+                raise serializers.ValidationError(
+                    {"section": f"No section {label!r} in this document."}
+                )
+            attrs["section"] = section
+        return attrs
+
+    def create(self, validated_data):
+        return services.claim_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("evidence", None)
+        occurrence = validated_data.pop("occurrence", None)
+        topics = validated_data.pop("topics", None)
+        with transaction.atomic():
+            for name, value in validated_data.items():
+                setattr(instance, name, value)
+            quote_moved = "quote" in validated_data and not {"start", "end"} & set(validated_data)
+            if quote_moved:
+                services.anchor_claim(instance, occurrence=occurrence)
+            instance.full_clean()
+            instance.save()
+            if topics is not None:
+                instance.topics.set(topics)
+        return instance
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    """The detail view adds the W3C selectors that anchor the quote in the text."""
+
+    selectors = serializers.SerializerMethodField()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "selectors"]
+
+    def get_selectors(self, claim) -> list[dict]:
+        body = claim.document.body
+        return [
+            quote_selector(body, claim.start, claim.end),
+            position_selector(claim.start, claim.end),
+        ]

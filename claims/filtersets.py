@@ -1,0 +1,56 @@
+"""FilterSets for documents, claims, evidence and topics, shared by the API and the reader."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+
+from .choices import COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
+from .models import Claim, Document, Evidence
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    published = django_filters.DateFromToRangeFilter(field_name="published_on")
+
+    class Meta:
+        model = Document
+        fields = ["slug", "language", "author", "publisher"]
+
+
+class ClaimFilterSet(django_filters.FilterSet):
+    document = django_filters.CharFilter(field_name="document__slug")
+    section = django_filters.CharFilter(field_name="section__label")
+    key = django_filters.CharFilter()
+    claim_type = django_filters.MultipleChoiceFilter(choices=ClaimType.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
+    verdict = django_filters.MultipleChoiceFilter(choices=Verdict.choices)
+    topic = django_filters.CharFilter(field_name="topics__slug", distinct=True)
+    attributed_to = django_filters.CharFilter(lookup_expr="icontains")
+    checkable = django_filters.BooleanFilter()
+    has_counter_sources = django_filters.BooleanFilter(method="filter_has_counter_sources")
+    source = django_filters.CharFilter(method="filter_source", help_text="Source key.")
+    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+    updated = django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at")
+
+    class Meta:
+        model = Claim
+        fields = ["document", "section", "key", "claim_type", "status", "verdict", "topic"]
+
+    def filter_has_counter_sources(self, queryset, name, value):
+        counter = Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES)
+        return queryset.filter(Exists(counter) if value else ~Exists(counter))
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__key=value))
+        )
+
+
+class EvidenceFilterSet(django_filters.FilterSet):
+    stance = django_filters.MultipleChoiceFilter(choices=Stance.choices)
+    verified = django_filters.BooleanFilter()
+    document = django_filters.CharFilter(field_name="claim__document__slug")
+    claim = django_filters.NumberFilter(field_name="claim_id")
+    source = django_filters.CharFilter(field_name="source__key")
+
+    class Meta:
+        model = Evidence
+        fields = ["stance", "verified", "document", "claim", "source"]

@@ -1,0 +1,336 @@
+"""Documents, their sections, the claims they make, and the evidence that bears on each claim."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from config.models import TimeStampedModel
+from sources.models import Source
+
+from .choices import CHECKABLE_VERDICTS, COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
+from .querysets import ClaimQuerySet, DocumentQuerySet, EvidenceQuerySet
+
+
+def choices_valid(field: str, choices) -> models.CheckConstraint:
+    """A database check that `field` holds one of `choices` (Django does not add one itself)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"%(app_label)s_%(class)s_{field}_valid",
+    )
+
+
+class TopicManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    """A subject that claims are tagged with, e.g. trade or Taiwan."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Document(TimeStampedModel):
+    """An analysed text, stored verbatim: claim offsets point into `body`, so it is never normalised."""
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, unique=True)
+    author = models.CharField(max_length=300, blank=True, help_text="Who issued or signed it.")
+    publisher = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    body = models.TextField(help_text="The full text, exactly as published.")
+    body_sha256 = models.CharField(
+        max_length=64, editable=False, help_text="Fingerprint of the body, to notice any change."
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["body_sha256"])
+    objects = DocumentManager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_sha256 = self.compute_sha256()
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.body and not self.body.strip():
+            raise ValidationError({"body": "The body is only white space."})
+        if "\x00" in self.body:
+            raise ValidationError({"body": "The body contains a NUL character."})
+        if self.body_sha256 and self.body_sha256 != self.compute_sha256():
+            raise ValidationError({"body_sha256": "The fingerprint does not match the body."})
+
+    def compute_sha256(self) -> str:
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, document_slug, label):
+        return self.get(document__slug=document_slug, label=label)
+
+
+class Section(models.Model):
+    """A labelled span of a document (the untitled opening, I, II, ...)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    label = models.CharField(max_length=50, help_text="e.g. intro, I, II.")
+    title = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    history = HistoricalRecords()
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["document", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "label"], name="%(app_label)s_%(class)s_unique_label"
+            ),
+            models.UniqueConstraint(
+                fields=["document", "order"], name="%(app_label)s_%(class)s_unique_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="%(app_label)s_%(class)s_start_before_end"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}" + (f" — {self.title}" if self.title else "")
+
+    def natural_key(self):
+        return (*self.document.natural_key(), self.label)
+
+    natural_key.dependencies = ["claims.document"]
+
+    def clean(self):
+        if self.document_id is None or self.start is None or self.end is None:
+            return
+        if self.end > len(self.document.body):
+            raise ValidationError(
+                {
+                    "end": f"Section ends at {self.end}, past the document's end ({len(self.document.body)})."
+                }
+            )
+        if self.start >= self.end:
+            raise ValidationError({"end": "A section must end after it starts."})
+        overlapping = Section.objects.filter(
+            document_id=self.document_id, start__lt=self.end, end__gt=self.start
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            other = overlapping.first()
+            raise ValidationError(
+                {
+                    "start": f"Section {self.label} overlaps section {other.label} ({other.start}–{other.end})."
+                }
+            )
+
+
+class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
+    def get_by_natural_key(self, document_slug, key):
+        return self.get(document__slug=document_slug, key=key)
+
+
+class Claim(TimeStampedModel):
+    """One statement a document makes, anchored by its exact words and their offsets."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="claims", null=True, blank=True
+    )
+    key = models.CharField(
+        max_length=20, help_text="Stable per document, e.g. C001; used in links such as #C001."
+    )
+    quote = models.TextField(help_text="The exact words of the document.")
+    start = models.PositiveIntegerField(
+        help_text="Offset of the quote's first character (filled in from the quote when left empty)."
+    )
+    end = models.PositiveIntegerField(help_text="Offset just past the quote's last character.")
+    paraphrase = models.TextField(blank=True, help_text="A neutral restatement.")
+    claim_type = models.CharField(max_length=32, choices=ClaimType.choices)
+    attributed_to = models.CharField(
+        max_length=200, blank=True, help_text="Who is quoted or reported, for quotations."
+    )
+    topics = models.ManyToManyField(Topic, related_name="claims", blank=True)
+    checkable = models.BooleanField(default=True, help_text="False for opinions and exhortations.")
+    status = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT, db_index=True
+    )
+    verdict = models.CharField(max_length=32, choices=Verdict.choices, blank=True)
+    verdict_summary = models.TextField(blank=True)
+    review_note = models.TextField(
+        blank=True, help_text="What is still missing or must be checked."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_claims",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[topics])
+    objects = ClaimManager()
+
+    class Meta:
+        ordering = ["document", "start", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "key"], name="%(app_label)s_%(class)s_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="%(app_label)s_%(class)s_start_before_end"
+            ),
+            choices_valid("claim_type", ClaimType),
+            choices_valid("status", ClaimStatus),
+            models.CheckConstraint(
+                condition=Q(verdict="") | Q(verdict__in=Verdict.values),
+                name="%(app_label)s_%(class)s_verdict_valid",
+            ),
+            # An opinion cannot be rated true or false; a checkable claim is never "not checkable".
+            models.CheckConstraint(
+                condition=Q(checkable=True, verdict__in=["", *CHECKABLE_VERDICTS])
+                | Q(checkable=False, verdict__in=["", Verdict.NOT_CHECKABLE]),
+                name="%(app_label)s_%(class)s_verdict_matches_checkable",
+            ),
+        ]
+        indexes = [models.Index(fields=["document", "start"], name="claims_claim_doc_start")]
+
+    def __str__(self):
+        return f"{self.key}: {self.quote[:60]}"
+
+    def natural_key(self):
+        return (*self.document.natural_key(), self.key)
+
+    natural_key.dependencies = ["claims.document", "claims.section"]
+
+    def clean(self):
+        errors = {}
+        if self.document_id is not None and self.start is not None and self.end is not None:
+            body = self.document.body
+            if self.end > len(body) or body[self.start : self.end] != self.quote:
+                errors["quote"] = (
+                    f"The document text at {self.start}–{self.end} is not the quote "
+                    f"(it reads {body[self.start : self.end][:60]!r})."
+                )
+            section = self.section if self.section_id else None
+            if section is not None:
+                if section.document_id != self.document_id:
+                    errors["section"] = "The section belongs to another document."
+                elif not (section.start <= self.start and self.end <= section.end):
+                    errors["section"] = (
+                        f"The quote ({self.start}–{self.end}) lies outside section "
+                        f"{section.label} ({section.start}–{section.end})."
+                    )
+        if not self.checkable and self.verdict not in ("", Verdict.NOT_CHECKABLE):
+            errors["verdict"] = "A claim that is not checkable can only be 'not checkable'."
+        if self.checkable and self.verdict == Verdict.NOT_CHECKABLE:
+            errors["verdict"] = "A checkable claim cannot be 'not checkable'; untick 'checkable'."
+        if errors:
+            raise ValidationError(errors)
+
+
+class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):
+    def get_by_natural_key(self, document_slug, claim_key, source_key, stance):
+        return self.get(
+            claim__document__slug=document_slug,
+            claim__key=claim_key,
+            source__key=source_key,
+            stance=stance,
+        )
+
+
+class Evidence(TimeStampedModel):
+    """The link between a claim and a source: what the source says and which way it cuts."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=16, choices=Stance.choices)
+    excerpt = models.TextField(blank=True, help_text="What the source says, quoted or summarised.")
+    locator = models.CharField(max_length=200, blank=True, help_text="Page, table, paragraph.")
+    note = models.TextField(blank=True)
+    verified = models.BooleanField(
+        default=False, help_text="A curator read the source itself and found the excerpt there."
+    )
+    consulted_url = models.URLField(
+        max_length=1000, blank=True, help_text="The address actually read when verifying."
+    )
+
+    history = HistoricalRecords()
+    objects = EvidenceManager()
+
+    class Meta:
+        ordering = ["claim", "stance", "source__key"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source", "stance"], name="%(app_label)s_%(class)s_unique_link"
+            ),
+            choices_valid("stance", Stance),
+        ]
+
+    def __str__(self):
+        return f"{self.claim.key} {self.stance} {self.source.key}"
+
+    def natural_key(self):
+        return (*self.claim.natural_key(), self.source.key, self.stance)
+
+    natural_key.dependencies = ["claims.claim", "sources.source"]
+
+    def clean(self):
+        if self.stance in COUNTER_STANCES and not self.excerpt.strip():
+            raise ValidationError(
+                {"excerpt": "A counter-source needs an excerpt: what does the source say instead?"}
+            )
+
+
+class SupportingEvidence(Evidence):
+    """Evidence that supports its claim (a proxy, so the admin can show it as its own inline)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "source"
+        verbose_name_plural = "sources (supporting)"
+
+
+class CounterEvidence(Evidence):
+    """Evidence that contradicts or qualifies its claim: the claim's counter-sources."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "counter-source"
+        verbose_name_plural = "counter-sources (contradicting or qualifying)"

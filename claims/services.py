@@ -1,0 +1,84 @@
+"""Writes that touch several rows: anchoring a new claim, creating it with its evidence.
+
+Every service validates through the model (full_clean) inside one transaction, so
+a failure leaves nothing half-written.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from sources.models import Source
+
+from .anchoring import AnchoringError, find_quote
+from .models import Claim, Document, Evidence, Section, Topic
+
+
+def section_at(document: Document, start: int, end: int) -> Section | None:
+    """The section that contains the span start–end, if any."""
+    return document.sections.filter(start__lte=start, end__gte=end).first()
+
+
+def anchor_claim(claim: Claim, *, occurrence: int | None = None) -> None:
+    """Fill in a claim's offsets (and section, when unset) from its quote."""
+    try:
+        anchor = find_quote(claim.document.body, claim.quote, occurrence=occurrence)
+    except AnchoringError as error:
+        raise ValidationError({"quote": str(error)}) from error
+    claim.start, claim.end = anchor.start, anchor.end
+    if claim.section_id is None:
+        claim.section = section_at(claim.document, anchor.start, anchor.end)
+
+
+def claim_create(
+    *,
+    document: Document,
+    key: str,
+    quote: str,
+    claim_type: str,
+    occurrence: int | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    topics: Iterable[Topic] = (),
+    evidence: Iterable[dict] = (),
+    **fields,
+) -> Claim:
+    """Create a claim, anchored by its quote unless offsets are given, with its evidence rows.
+
+    `evidence` items are dicts of Evidence fields with `source` a Source.
+    """
+    with transaction.atomic():
+        claim = Claim(document=document, key=key, quote=quote, claim_type=claim_type, **fields)
+        if start is None or end is None:
+            anchor_claim(claim, occurrence=occurrence)
+        else:
+            claim.start, claim.end = start, end
+            if claim.section_id is None:
+                claim.section = section_at(document, start, end)
+        claim.full_clean()
+        claim.save()
+        claim.topics.set(topics)
+        for index, item in enumerate(evidence):
+            evidence_create(claim=claim, position=index, **item)
+    return claim
+
+
+def evidence_create(
+    *, claim: Claim, source: Source, position: int | None = None, **fields
+) -> Evidence:
+    """Link a claim to a source; errors name the evidence item when it came in a list."""
+    row = Evidence(claim=claim, source=source, **fields)
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        if position is None:
+            raise
+        raise ValidationError(
+            {
+                f"evidence[{position}].{field}": messages
+                for field, messages in error.message_dict.items()
+            }
+        ) from error
+    row.save()
+    return row

@@ -1,0 +1,9 @@
+"""Page-number pagination with a client-chosen but bounded page size."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

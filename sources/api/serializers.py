@@ -1,0 +1,34 @@
+"""Serializers for sources: a brief form for embedding and the full record."""
+
+from rest_framework import serializers
+
+from config.serializers import ModelCleanMixin
+
+from ..models import Source
+
+
+class SourceBriefSerializer(serializers.ModelSerializer):
+    """What a claim embeds about each of its sources."""
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "key", "kind", "title", "publisher", "published_on", "url", "archived_url",
+            "reliability",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class SourceSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    supports_count = serializers.IntegerField(read_only=True, default=None)
+    counters_count = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "key", "kind", "title", "authors", "container_title", "publisher",
+            "published_on", "date_precision", "url", "archived_url", "archived_on", "doi",
+            "language", "accessed_on", "reliability", "notes", "supports_count",
+            "counters_count", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]

@@ -1,0 +1,128 @@
+"""Citable works. A Source maps one-to-one onto a CSL-JSON item."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from config.models import TimeStampedModel
+
+from .choices import DatePrecision, Reliability, SourceKind
+from .querysets import SourceQuerySet
+
+
+def validate_authors(value):
+    """Authors are CSL-JSON names: a list of {"family", "given"} or {"literal"} objects."""
+    if not isinstance(value, list):
+        raise ValidationError("Authors must be a list of names.")
+    for index, name in enumerate(value):
+        if not isinstance(name, dict) or not name:
+            raise ValidationError(f"Author {index + 1} must be an object.")
+        unknown = set(name) - {"family", "given", "literal"}
+        if unknown:
+            raise ValidationError(
+                f"Author {index + 1} has unknown keys: {', '.join(sorted(unknown))}."
+            )
+        if not all(isinstance(part, str) and part.strip() for part in name.values()):
+            raise ValidationError(f"Author {index + 1} has an empty or non-text name part.")
+        if "literal" in name and len(name) > 1:
+            raise ValidationError(f"Author {index + 1}: a literal name stands alone.")
+        if "literal" not in name and "family" not in name:
+            raise ValidationError(f"Author {index + 1} needs a family name or a literal name.")
+
+
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Source(TimeStampedModel):
+    """A real, identifiable work that evidence cites: a communiqué, a statistics table, a paper."""
+
+    key = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Stable identifier used in fixtures and citations, e.g. census-trade-goods-china.",
+    )
+    kind = models.CharField(max_length=32, choices=SourceKind.choices)
+    title = models.CharField(max_length=500)
+    authors = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_authors],
+        help_text='CSL-JSON names: [{"family": "Snow", "given": "Edgar"}] or [{"literal": "U.S. Census Bureau"}].',
+    )
+    container_title = models.CharField(
+        max_length=300, blank=True, help_text="Journal, website, series or collection."
+    )
+    publisher = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of published_on is known; 2020 with precision 'year' means 'in 2020'.",
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    archived_url = models.URLField(max_length=1000, blank=True, help_text="Snapshot of the page.")
+    archived_on = models.DateField(null=True, blank=True)
+    doi = models.CharField(max_length=200, blank=True, verbose_name="DOI")
+    language = models.CharField(max_length=16, default="en", blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    reliability = models.CharField(
+        max_length=16, choices=Reliability.choices, default=Reliability.UNKNOWN
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SourceKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reliability__in=Reliability.values),
+                name="%(app_label)s_%(class)s_reliability_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_precision__in=DatePrecision.values),
+                name="%(app_label)s_%(class)s_date_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(title=""), name="%(app_label)s_%(class)s_title_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.key,)
+
+    def clean(self):
+        if self.archived_on and not self.archived_url:
+            raise ValidationError({"archived_on": "An archive date needs an archived URL."})
+        if self.published_on and self.date_precision != DatePrecision.DAY:
+            # Store an imprecise date as its first day so sorting stays meaningful.
+            if self.date_precision == DatePrecision.YEAR and (
+                self.published_on.month,
+                self.published_on.day,
+            ) != (1, 1):
+                raise ValidationError(
+                    {"published_on": "A year-precision date is stored as 1 January."}
+                )
+            if self.date_precision == DatePrecision.MONTH and self.published_on.day != 1:
+                raise ValidationError(
+                    {"published_on": "A month-precision date is stored as day 1."}
+                )
+
+    @property
+    def date_parts(self) -> list[int]:
+        """The publication date as CSL-JSON date-parts, only as precise as it is known."""
+        if not self.published_on:
+            return []
+        parts = [self.published_on.year, self.published_on.month, self.published_on.day]
+        return parts[: {"year": 1, "month": 2, "day": 3}[self.date_precision]]

@@ -1,0 +1,68 @@
+"""Shared fixtures: API clients for each kind of user, and a small anchored document."""
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.factories import ClaimFactory, DocumentFactory, user_with_permissions
+
+CURATOR_PERMISSIONS = [
+    f"{app}.{action}_{model}"
+    for app, model in [
+        ("claims", "claim"), ("claims", "evidence"), ("claims", "document"),
+        ("claims", "section"), ("claims", "topic"), ("sources", "source"),
+    ]
+    for action in ("view", "add", "change", "delete")
+]  # fmt: skip
+
+
+@pytest.fixture
+def anonymous_client():
+    return APIClient()
+
+
+@pytest.fixture
+def curator(db):
+    return user_with_permissions("curator", *CURATOR_PERMISSIONS)
+
+
+@pytest.fixture
+def curator_client(curator):
+    client = APIClient()
+    client.force_authenticate(curator)
+    return client
+
+
+@pytest.fixture
+def reader(db):
+    """Signed in, but with no model permissions."""
+    return user_with_permissions("reader")
+
+
+@pytest.fixture
+def document(db):
+    return DocumentFactory()
+
+
+@pytest.fixture
+def published_claim(document):
+    return ClaimFactory(document=document, key="C001")
+
+
+@pytest.fixture
+def draft_claim(document):
+    return ClaimFactory(
+        document=document,
+        key="C002",
+        quote="Students number 400,000.",
+        status="draft",
+        verdict="",
+        verdict_summary="",
+    )
+
+
+@pytest.fixture
+def postgresql_only(db):
+    """Skip, saying why, when the suite runs on SQLite."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL); this run uses SQLite")
