@@ -202,12 +202,26 @@ class Claim(TimeStampedModel):
         related_name="reviewed_claims",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who made the last workflow transition.",
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords(m2m_fields=[topics])
     objects = ClaimManager()
 
     class Meta:
         ordering = ["document", "start", "key"]
+        permissions = [
+            ("publish_claim", "Can publish a claim"),
+            ("retract_claim", "Can retract a published claim"),
+            ("set_verdict_claim", "Can set a claim's verdict"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "key"], name="%(app_label)s_%(class)s_unique_key"
