@@ -1,0 +1,443 @@
+"""Reads for the reader pages: documents with their verdict spread, a document cut into claim spans."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from sources.choices import DatePrecision
+from sources.models import Source
+
+from .choices import COUNTER_STANCES, PUBLIC_STATUSES, ClaimStatus, ClaimType, Stance, Verdict
+from .documents import OPENING_LABEL
+from .models import Claim, Document, Evidence, Section, Topic
+from .querysets import can_see_unpublished
+
+# A claim awaiting its verdict (drafts) is drawn and listed under this key.
+UNRATED = "unrated"
+UNRATED_LABEL = "Not yet rated"
+
+# Legend order: from best supported to not checkable, then claims still without a verdict.
+VERDICT_ORDER: list[tuple[str, str]] = [*Verdict.choices, (UNRATED, UNRATED_LABEL)]
+
+
+def verdict_key(verdict: str) -> str:
+    """The CSS and filter name of a verdict ("" — no verdict yet — becomes "unrated")."""
+    return verdict or UNRATED
+
+
+def safe_link(url: str) -> str:
+    """Only web addresses become links; anything else (javascript:, data:) is dropped."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def source_date(source: Source) -> str:
+    """A source's publication date as precisely as it is known: "2019", "May 2019", "7 May 2019"."""
+    day = source.published_on
+    if day is None:
+        return ""
+    if source.date_precision == DatePrecision.YEAR:
+        return str(day.year)
+    if source.date_precision == DatePrecision.MONTH:
+        return f"{day:%B} {day.year}"
+    return f"{day.day} {day:%B} {day.year}"
+
+
+# --- The list of documents -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerdictShare:
+    verdict: str
+    label: str
+    count: int
+    percent: float  # of the document's visible claims, for the bar
+    offset: float  # where its part of the bar starts (sum of the shares before it)
+
+
+def documents_for_reader(user) -> QuerySet[Document]:
+    """Every document with the number of claims the user may see, in total and per verdict."""
+    visible = Q() if can_see_unpublished(user) else Q(claims__status__in=PUBLIC_STATUSES)
+    per_verdict = {
+        f"verdict_{verdict_key(value)}": Count(
+            "claims", filter=visible & Q(claims__verdict=value), distinct=True
+        )
+        for value in [*Verdict.values, ""]
+    }
+    return Document.objects.defer("body", "notes").annotate(
+        claim_count=Count("claims", filter=visible, distinct=True), **per_verdict
+    )
+
+
+def verdict_spread(document: Document) -> list[VerdictShare]:
+    """The verdict counts annotated by documents_for_reader, in legend order, zeros left out."""
+    total = document.claim_count or 1
+    shares = []
+    offset = 0.0
+    for verdict, label in VERDICT_ORDER:
+        count = getattr(document, f"verdict_{verdict}")
+        if count:
+            percent = round(100 * count / total, 2)
+            shares.append(VerdictShare(verdict, label, count, percent, round(offset, 2)))
+            offset += percent
+    return shares
+
+
+# --- One document ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReaderFilters:
+    """What the reader asked to see; values not offered by the page are ignored, never an error."""
+
+    claim_type: str = ""
+    verdict: str = ""
+    topic: str = ""
+    has_counter_sources: bool = False
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> "ReaderFilters":
+        claim_type = query.get("type", "")
+        verdict = query.get("verdict", "")
+        return cls(
+            claim_type=claim_type if claim_type in ClaimType.values else "",
+            verdict=verdict if verdict in dict(VERDICT_ORDER) else "",
+            topic=query.get("topic", "")[:100],
+            has_counter_sources=query.get("counter", "") in {"1", "on", "true"},
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.claim_type or self.verdict or self.topic or self.has_counter_sources)
+
+
+@dataclass(frozen=True)
+class ReaderEvidence:
+    """One source or counter-source of a claim, with what the panel needs ready to show."""
+
+    evidence: Evidence
+    source: Source
+    date: str
+    link: str
+    archived_link: str
+    archived_on: str
+    doi_link: str
+
+    @classmethod
+    def of(cls, evidence: Evidence) -> "ReaderEvidence":
+        source = evidence.source
+        return cls(
+            evidence=evidence,
+            source=source,
+            date=source_date(source),
+            link=safe_link(source.url),
+            archived_link=safe_link(source.archived_url),
+            archived_on=f"{source.archived_on.day} {source.archived_on:%B %Y}"
+            if source.archived_on
+            else "",
+            doi_link=f"https://doi.org/{source.doi}" if source.doi else "",
+        )
+
+
+@dataclass
+class ReaderClaim:
+    """A claim as the reader shows it, with its evidence split into sources and counter-sources."""
+
+    claim: Claim
+    position: int  # 1-based, in document order
+    sources: list[ReaderEvidence]
+    counter_sources: list[ReaderEvidence]
+    topics: list[Topic]
+    inline: bool = True  # False when it shares text with an earlier claim and is drawn inside it
+    host_key: str = ""  # the claim whose span carries this one's text when not inline
+    overlaps: list[str] = field(default_factory=list)  # keys of claims sharing text with it
+    matching: bool = True  # matches the reader's filters (the others are dimmed)
+
+    @property
+    def key(self) -> str:
+        return self.claim.key
+
+    @property
+    def verdict(self) -> str:
+        return verdict_key(self.claim.verdict)
+
+    @property
+    def verdict_label(self) -> str:
+        return dict(VERDICT_ORDER)[self.verdict]
+
+    @property
+    def is_public(self) -> bool:
+        return self.claim.status in PUBLIC_STATUSES
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.claim.status == ClaimStatus.RETRACTED
+
+    @property
+    def has_counter_sources(self) -> bool:
+        return bool(self.counter_sources)
+
+    @property
+    def topic_slugs(self) -> str:
+        return " ".join(topic.slug for topic in self.topics)
+
+    def matches(self, filters: ReaderFilters) -> bool:
+        return (
+            (not filters.claim_type or self.claim.claim_type == filters.claim_type)
+            and (not filters.verdict or self.verdict == filters.verdict)
+            and (not filters.topic or any(t.slug == filters.topic for t in self.topics))
+            and (not filters.has_counter_sources or self.has_counter_sources)
+        )
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of the document text: plain, or (part of) one claim's span."""
+
+    start: int
+    end: int
+    text: str
+    claim: ReaderClaim | None = None
+    is_first: bool = False  # the claim's first piece carries its id, the target of #Cnnn
+    anchors: tuple[str, ...] = ()  # keys of claims drawn inside this one: their #Cnnn targets
+
+
+@dataclass
+class Block:
+    """A section of the text (or text outside every section) with its heading."""
+
+    start: int
+    end: int
+    section: Section | None
+    heading: str = ""  # the heading line as written in the text ("II"), drawn as a heading
+    added_heading: str = ""  # a heading the text does not contain, shown beside it
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def heading_id(self) -> str:
+        return f"section-{self.section.order}" if self.section else ""
+
+
+@dataclass
+class ReaderDocument:
+    document: Document
+    blocks: list[Block]
+    claims: list[ReaderClaim]
+    can_see_unpublished: bool
+
+    def apply_filters(self, filters: ReaderFilters) -> tuple[int, int]:
+        """Mark the claims matching the filters; returns how many match, of how many."""
+        for claim in self.claims:
+            claim.matching = claim.matches(filters)
+        return sum(claim.matching for claim in self.claims), len(self.claims)
+
+    def type_options(self) -> list[tuple[str, str, int]]:
+        present = [claim.claim.claim_type for claim in self.claims]
+        return [(v, label, present.count(v)) for v, label in ClaimType.choices if v in present]
+
+    def verdict_options(self) -> list[tuple[str, str, int]]:
+        present = [claim.verdict for claim in self.claims]
+        return [(v, label, present.count(v)) for v, label in VERDICT_ORDER if v in present]
+
+    def topic_options(self) -> list[tuple[str, str, int]]:
+        counts: dict[str, int] = {}
+        names: dict[str, str] = {}
+        for claim in self.claims:
+            for topic in claim.topics:
+                counts[topic.slug] = counts.get(topic.slug, 0) + 1
+                names[topic.slug] = topic.name
+        return sorted(
+            ((slug, names[slug], count) for slug, count in counts.items()),
+            key=lambda option: option[1].lower(),
+        )
+
+    @property
+    def has_unpublished(self) -> bool:
+        return any(not claim.is_public for claim in self.claims)
+
+    @property
+    def has_retracted(self) -> bool:
+        return any(claim.is_retracted for claim in self.claims)
+
+
+def claims_for_reader(document: Document, user) -> list[ReaderClaim]:
+    """The claims of a document the user may see, in text order, with evidence and sources.
+
+    Three queries whatever the number of claims: claims, evidence with their sources, topics.
+    """
+    claims = (
+        Claim.objects.visible_to(user)
+        .filter(document=document)
+        .select_related("section")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("source").order_by(
+                    "stance", "source__key"
+                ),
+            ),
+        )
+        .order_by("start", "-end", "key")
+    )
+    result = []
+    for position, claim in enumerate(claims, start=1):
+        claim.document = document  # already loaded: no query per claim if anything reads it
+        evidence = list(claim.evidence.all())
+        result.append(
+            ReaderClaim(
+                claim=claim,
+                position=position,
+                sources=[
+                    ReaderEvidence.of(item) for item in evidence if item.stance == Stance.SUPPORTS
+                ],
+                counter_sources=[
+                    ReaderEvidence.of(item) for item in evidence if item.stance in COUNTER_STANCES
+                ],
+                topics=list(claim.topics.all()),
+            )
+        )
+    return result
+
+
+def resolve_overlaps(claims: list[ReaderClaim]) -> list[ReaderClaim]:
+    """Decide which claims get their own span; returns those, in text order.
+
+    Spans cannot cross in HTML, so when claims share text the earliest (longest when two
+    start together, then lowest key) is drawn and any claim starting inside it is drawn
+    within it: it keeps its #Cnnn anchor there and both list each other as overlapping.
+    The result depends only on the claims' offsets and keys.
+    """
+    ordered = sorted(claims, key=lambda c: (c.claim.start, -c.claim.end, c.key))
+    drawn: list[ReaderClaim] = []
+    for claim in ordered:
+        claim.inline, claim.host_key, claim.overlaps = True, "", []
+    for claim in ordered:
+        if drawn and claim.claim.start < drawn[-1].claim.end:
+            host = drawn[-1]
+            claim.inline, claim.host_key = False, host.key
+            claim.overlaps.append(host.key)
+            host.overlaps.append(claim.key)
+        else:
+            drawn.append(claim)
+    return drawn
+
+
+def build_pieces(body: str, claims: list[ReaderClaim]) -> list[Piece]:
+    """Cut the whole text into plain runs and claim spans; joined, the pieces are the body."""
+    drawn = resolve_overlaps(claims)
+    hosted: dict[str, list[str]] = {}
+    for claim in claims:
+        if not claim.inline:
+            hosted.setdefault(claim.host_key, []).append(claim.key)
+    pieces = []
+    cursor = 0
+    for claim in drawn:
+        start, end = claim.claim.start, min(claim.claim.end, len(body))
+        if start > cursor:
+            pieces.append(Piece(cursor, start, body[cursor:start]))
+        pieces.append(
+            Piece(
+                start,
+                end,
+                body[start:end],
+                claim=claim,
+                is_first=True,
+                anchors=tuple(hosted.get(claim.key, ())),
+            )
+        )
+        cursor = end
+    if cursor < len(body):
+        pieces.append(Piece(cursor, len(body), body[cursor:]))
+    return pieces
+
+
+def split_pieces(pieces: Iterable[Piece], cuts: Iterable[int]) -> list[Piece]:
+    """Cut pieces at the given offsets; only the first part of a claim keeps its id and anchors."""
+    cuts = sorted(set(cuts))
+    result = []
+    for piece in pieces:
+        start = piece.start
+        for cut in (c for c in cuts if piece.start < c < piece.end):
+            result.append(_part(piece, start, cut))
+            start = cut
+        result.append(_part(piece, start, piece.end))
+    return result
+
+
+def _part(piece: Piece, start: int, end: int) -> Piece:
+    first = piece.is_first and start == piece.start
+    offset = start - piece.start
+    return Piece(
+        start,
+        end,
+        piece.text[offset : offset + end - start],
+        claim=piece.claim,
+        is_first=first,
+        anchors=piece.anchors if first else (),
+    )
+
+
+def heading_line(body: str, section: Section) -> tuple[int, str]:
+    """The end offset and text of the section's heading line, if its first line is its label."""
+    line_end = body.find("\n", section.start, section.end)
+    if line_end == -1:
+        line_end = section.end
+    line = body[section.start : line_end]
+    if line.strip() and line.strip() == section.label:
+        return line_end, line
+    return section.start, ""
+
+
+def build_blocks(body: str, sections: list[Section], claims: list[ReaderClaim]) -> list[Block]:
+    """The text as consecutive blocks (each section, and any text outside them) of pieces."""
+    blocks: list[Block] = []
+    cursor = 0
+    for section in sorted(sections, key=lambda s: s.start):
+        if section.start < cursor or section.end > len(body):
+            continue  # an inconsistent section is skipped rather than breaking the page
+        if section.start > cursor:
+            blocks.append(Block(cursor, section.start, None))
+        blocks.append(Block(section.start, section.end, section))
+        cursor = section.end
+    if cursor < len(body) or not blocks:
+        blocks.append(Block(cursor, len(body), None))
+
+    pieces = build_pieces(body, claims)
+    cuts = [block.start for block in blocks]
+    for block in blocks:
+        if block.section is None:
+            continue
+        line_end, line = heading_line(body, block.section)
+        crosses_claim = any(c.claim.start < line_end and c.claim.end > block.start for c in claims)
+        if line and not crosses_claim:
+            block.heading = line
+            cuts.append(line_end)
+        elif block.section.label == OPENING_LABEL:
+            block.added_heading = block.section.title  # the untitled opening needs no heading
+        else:
+            block.added_heading = " — ".join(
+                part for part in (block.section.label, block.section.title) if part
+            )
+    pieces = split_pieces(pieces, cuts)
+
+    index = 0
+    for block in blocks:
+        text_start = block.start + len(block.heading)
+        while index < len(pieces) and pieces[index].start < block.end:
+            if pieces[index].start >= text_start:
+                block.pieces.append(pieces[index])
+            index += 1
+    return blocks
+
+
+def reader_document(document: Document, user) -> ReaderDocument:
+    """Everything the reader page of one document shows, for this user."""
+    claims = claims_for_reader(document, user)
+    sections = list(document.sections.all())
+    return ReaderDocument(
+        document=document,
+        blocks=build_blocks(document.body, sections, claims),
+        claims=claims,
+        can_see_unpublished=can_see_unpublished(user),
+    )
