@@ -1,15 +1,25 @@
 """The curator's desk: claims with their sources and counter-sources, documents, topics."""
 
+from contextvars import ContextVar
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.utils.html import format_html
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_mixins import VersionedModelForm
+
+from . import workflow
 from .anchoring import AnchoringError, find_quote, quote_selector, shorten
-from .choices import COUNTER_STANCES, Stance
+from .choices import COUNTER_STANCES, ClaimStatus, Stance
 from .models import Claim, CounterEvidence, Document, Evidence, Section, SupportingEvidence, Topic
 from .services import section_at
+
+CURRENT_REQUEST: ContextVar = ContextVar("claim_admin_request", default=None)
 
 
 class SectionInline(admin.TabularInline):
@@ -20,6 +30,7 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["title", "author", "publisher", "published_on", "claim_count"]
     search_fields = ["title", "author", "publisher", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -69,7 +80,7 @@ class CounterEvidenceInline(EvidenceInlineBase):
     verbose_name_plural = "Counter-sources (contradicting or qualifying)"
 
 
-class ClaimAdminForm(forms.ModelForm):
+class ClaimAdminForm(VersionedModelForm):
     """Offsets are optional: left empty, or no longer matching the quote, they are found from it."""
 
     occurrence = forms.IntegerField(
@@ -83,7 +94,7 @@ class ClaimAdminForm(forms.ModelForm):
         fields = [
             "document", "section", "key", "quote", "start", "end", "paraphrase", "claim_type",
             "checkable", "attributed_to", "topics", "status", "verdict", "verdict_summary",
-            "review_note",
+            "review_note", "loaded_version",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -141,9 +152,24 @@ class ClaimAdmin(SimpleHistoryAdmin):
     list_select_related = ["document", "section"]
     search_fields = ["key", "quote", "paraphrase", "attributed_to"]
     autocomplete_fields = ["topics"]
-    readonly_fields = ["quote_in_context", "reviewed_by", "reviewed_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "quote_in_context", "status", "workflow", "reviewed_by", "reviewed_at", "created_at", "updated_at",
+    ]  # fmt: skip
+    actions = ["submit_for_review", "send_back_to_draft", "publish", "retract"]
     fieldsets = [
-        (None, {"fields": ["document", "section", "key", "quote", "quote_in_context"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "document",
+                    "section",
+                    "key",
+                    "quote",
+                    "quote_in_context",
+                    "loaded_version",
+                ]
+            },
+        ),
         ("Offsets", {"fields": [("start", "end", "occurrence")], "classes": ["collapse"]}),
         (
             "Analysis",
@@ -153,7 +179,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
             "Review",
             {
                 "fields": [
-                    ("status", "verdict"),
+                    ("status", "workflow"),
+                    "verdict",
                     "verdict_summary",
                     "review_note",
                     ("reviewed_by", "reviewed_at"),
@@ -171,6 +198,97 @@ class ClaimAdmin(SimpleHistoryAdmin):
     @staticmethod
     def _is_changelist(request):
         return request.resolver_match and request.resolver_match.url_name.endswith("changelist")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.verdict_change_allowed(request.user):
+            fields += ["verdict", "verdict_summary"]  # reviewers set verdicts
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status in workflow.UNDELETABLE_STATUSES:
+            return False  # published claims stay on the record; retract instead
+        return super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        transition = path(
+            "<path:object_id>/transition/<str:target>/",
+            self.admin_site.admin_view(self.transition_view),
+            name="claims_claim_transition",
+        )
+        return [transition, *super().get_urls()]
+
+    def transition_view(self, request, object_id, target):
+        """POST from a workflow button on the change page: move the claim, report, go back."""
+        claim = self.get_object(request, object_id)
+        if request.method != "POST" or claim is None:
+            return HttpResponseNotAllowed(["POST"]) if claim else HttpResponseRedirect("../../")
+        self.apply_transition(request, claim, target)
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+    def apply_transition(self, request, claim, target) -> bool:
+        try:
+            workflow.claim_transition(claim=claim, target=target, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            reasons = "; ".join(getattr(error, "messages", None) or [str(error)])
+            self.message_user(
+                request, f"{claim.key}: not moved to {target}: {reasons}", messages.ERROR
+            )
+            return False
+        self.message_user(
+            request, f"{claim.key} is now {target.replace('_', ' ')}.", messages.SUCCESS
+        )
+        return True
+
+    def transition_action(self, request, queryset, target):
+        moved = sum(self.apply_transition(request, claim, target) for claim in queryset)
+        self.message_user(request, f"{moved} of {queryset.count()} claim(s) moved to {target}.")
+
+    @admin.action(description="Submit selected claims for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self.transition_action(request, queryset, ClaimStatus.IN_REVIEW)
+
+    @admin.action(description="Send selected claims back to draft", permissions=["change"])
+    def send_back_to_draft(self, request, queryset):
+        self.transition_action(request, queryset, ClaimStatus.DRAFT)
+
+    @admin.action(description="Publish selected claims", permissions=["change"])
+    def publish(self, request, queryset):
+        self.transition_action(request, queryset, ClaimStatus.PUBLISHED)
+
+    @admin.action(description="Retract selected claims", permissions=["change"])
+    def retract(self, request, queryset):
+        self.transition_action(request, queryset, ClaimStatus.RETRACTED)
+
+    @admin.display(description="workflow")
+    def workflow(self, claim):
+        """Buttons for the moves this user may make; they post the form to the transition view."""
+        if not claim.pk:
+            return "New claims start as drafts."
+        request = CURRENT_REQUEST.get()
+        moves = workflow.available_transitions(claim, request.user) if request else []
+        if not moves:
+            return "No move available to you."
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}" formnovalidate>{}</button>',
+            (
+                (reverse("admin:claims_claim_transition", args=[claim.pk, move.target]), move.label)
+                for move in moves
+            ),
+        )
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The workflow buttons depend on who is looking; a ModelAdmin is shared between
+        # threads, so the request goes in a context variable, not on self.
+        token = CURRENT_REQUEST.set(request)
+        try:
+            response = super().changeform_view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # render while the request is set: templates render lazily
+            return response
+        finally:
+            CURRENT_REQUEST.reset(token)
 
     @admin.display(description="quote")
     def short_quote(self, claim):
@@ -199,6 +317,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 @admin.register(Section)
 class SectionAdmin(SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["label", "title", "document", "order", "start", "end"]
     list_filter = ["document"]
     list_select_related = ["document"]
@@ -207,6 +326,7 @@ class SectionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["claim", "stance", "source", "locator", "verified"]
     list_filter = ["stance", "verified", "claim__document"]
     list_select_related = ["claim", "source"]
@@ -216,6 +336,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["name", "slug", "claim_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -17,6 +17,7 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
+from django.db.models.signals import post_save
 
 from sources.models import Source
 
@@ -180,8 +181,13 @@ class RowCache:
         self.rows[(type(row), tuple(key))] = row
 
 
-def dataset_import(*, paths: Iterable[Path | str] = (), raw: bytes | None = None) -> ImportReport:
-    """Validate and import dataset files (or raw bytes) in one transaction; all or nothing."""
+def dataset_import(
+    *, paths: Iterable[Path | str] = (), raw: bytes | None = None, user=None
+) -> ImportReport:
+    """Validate and import dataset files (or raw bytes) in one transaction; all or nothing.
+
+    Every row written gets a history record naming `user` (if given) and the import.
+    """
     entries, problems = [], []
     for path in paths:
         file_entries, file_problems = read_dataset_file(path)
@@ -196,7 +202,7 @@ def dataset_import(*, paths: Iterable[Path | str] = (), raw: bytes | None = None
     report, cache = ImportReport(), RowCache()
     with transaction.atomic():
         for entry in entries:
-            problems += import_entry(entry, report, cache)
+            problems += import_entry(entry, report, cache, user)
         if problems:
             transaction.set_rollback(True)
     if problems:
@@ -218,7 +224,7 @@ def find_duplicates(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-def import_entry(entry: Entry, report: ImportReport, cache: RowCache) -> list[Problem]:
+def import_entry(entry: Entry, report: ImportReport, cache: RowCache, user=None) -> list[Problem]:
     problems = check_fields(entry, cache)
     if problems:
         return problems
@@ -233,10 +239,7 @@ def import_entry(entry: Entry, report: ImportReport, cache: RowCache) -> list[Pr
         if existing is not None and same_content(existing, instance, many_to_many):
             report.count(report.unchanged, model._meta.label_lower)
         else:
-            # A raw save, as loaddata does: the dataset's own timestamps are kept.
-            instance.save_base(raw=True)
-            for name, rows in many_to_many.items():
-                getattr(instance, name).set(rows)
+            save_with_history(instance, many_to_many, created=existing is None, user=user)
             cache.remember(instance, key)
             bucket = report.updated if existing is not None else report.created
             report.count(bucket, model._meta.label_lower)
@@ -251,6 +254,30 @@ def import_entry(entry: Entry, report: ImportReport, cache: RowCache) -> list[Pr
         return [Problem(entry.where, str(error).splitlines()[0][:300])]
     transaction.savepoint_commit(savepoint)
     return []
+
+
+def save_with_history(instance: models.Model, many_to_many: dict, *, created: bool, user) -> None:
+    """Save as loaddata does (raw: the dataset's timestamps are kept), then record one history entry.
+
+    Raw saves skip django-simple-history, so the post_save it listens to is sent once the
+    row and its many-to-many links are all written.
+    """
+    instance.save_base(raw=True)
+    instance.skip_history_when_saving = True  # no extra entry per m2m change
+    for name, rows in many_to_many.items():
+        getattr(instance, name).set(rows)
+    del instance.skip_history_when_saving
+    if user is not None:
+        instance._history_user = user
+    instance._change_reason = "dataset import"
+    post_save.send(
+        sender=type(instance),
+        instance=instance,
+        created=created,
+        raw=False,
+        using=instance._state.db,
+        update_fields=None,
+    )
 
 
 def build_instance(entry: Entry, existing, cache: RowCache) -> tuple[models.Model, dict]:

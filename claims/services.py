@@ -42,6 +42,7 @@ def claim_create(
     end: int | None = None,
     topics: Iterable[Topic] = (),
     evidence: Iterable[dict] = (),
+    user=None,
     **fields,
 ) -> Claim:
     """Create a claim, anchored by its quote unless offsets are given, with its evidence rows.
@@ -50,6 +51,8 @@ def claim_create(
     """
     with transaction.atomic():
         claim = Claim(document=document, key=key, quote=quote, claim_type=claim_type, **fields)
+        if user is not None:
+            claim._history_user = user  # who to name in the history outside a request
         if start is None or end is None:
             anchor_claim(claim, occurrence=occurrence)
         else:

@@ -1,8 +1,18 @@
-"""API-wide plumbing: JSON errors with field names, model validation errors as 400."""
+"""API-wide plumbing: JSON errors, optimistic concurrency (ETag / If-Match), per-object history."""
 
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.core.serializers.json import DjangoJSONEncoder
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+WRITE_ACTIONS = ("update", "partial_update", "destroy")
 
 
 def json_exception_handler(exc, context):
@@ -12,4 +22,134 @@ def json_exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
     return exception_handler(exc, context)
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "This write needs an If-Match header with the ETag of the version you edited."
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The object changed since you read it: fetch it again and reapply your change."
+    default_code = "precondition_failed"
+
+
+def etag_of(data) -> str:
+    """A strong ETag: the hash of the representation the client sees."""
+    body = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder)
+    return '"' + hashlib.sha256(body.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+class ConditionalWriteMixin:
+    """Detail responses carry an ETag; PUT, PATCH and DELETE need a matching If-Match.
+
+    The object is read with SELECT ... FOR UPDATE (requests run in a transaction), so
+    the comparison and the write happen under one row lock: of two writers holding the
+    same ETag, exactly one wins and the other gets 412.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "action", None) in WRITE_ACTIONS:
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
+
+    def current_etag(self, instance) -> str:
+        return etag_of(self.get_serializer(instance).data)
+
+    def check_if_match(self, instance) -> None:
+        header = self.request.headers.get("If-Match")
+        if not header:
+            raise PreconditionRequired()
+        offered = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+        if "*" not in offered and self.current_etag(instance) not in offered:
+            raise PreconditionFailed()
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        etag = etag_of(data)
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+    def perform_update(self, serializer):
+        self.check_if_match(serializer.instance)
+        super().perform_update(serializer)
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        if response.status_code == status.HTTP_200_OK:
+            response["ETag"] = etag_of(response.data)
+        return response
+
+    def perform_destroy(self, instance):
+        self.check_if_match(instance)
+        super().perform_destroy(instance)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One recorded version of an object (documents the /history/ response)."""
+
+    history_id = serializers.IntegerField()
+    date = serializers.DateTimeField()
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    user = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+    changes = HistoryChangeSerializer(many=True)
+
+
+class HistoryMixin:
+    """GET <detail>/history/: every recorded version, newest first, with field-by-field changes."""
+
+    history_excluded_fields: tuple[str, ...] = ("updated_at",)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
+    @action(
+        detail=True, methods=["get"], url_path="history", pagination_class=None, filter_backends=[]
+    )
+    def history(self, request, *args, **kwargs):
+        instance = self.get_object()
+        opts = instance._meta
+        if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            raise exceptions.PermissionDenied(
+                "Reading history needs the view permission on this model."
+            )
+        records = list(
+            instance.history.select_related("history_user").order_by("history_date", "history_id")
+        )
+        entries = [
+            self.history_entry(record, previous)
+            for previous, record in zip([None, *records], records, strict=False)
+        ]
+        entries.reverse()
+        return Response(entries)
+
+    def history_entry(self, record, previous) -> dict:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=self.history_excluded_fields)
+            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
+        return {
+            "history_id": record.history_id,
+            "date": record.history_date,
+            "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+            "user": record.history_user.get_username() if record.history_user else None,
+            "reason": record.history_change_reason,
+            "changes": json.loads(json.dumps(changes, cls=DjangoJSONEncoder)),
+        }
+
+
+class ClaimbaseModelViewSet(ConditionalWriteMixin, HistoryMixin, viewsets.ModelViewSet):
+    """The base of every resource: ETag / If-Match on writes and a /history/ action."""

@@ -3,11 +3,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_mixins import VersionedModelForm
+
 from .models import Source
 
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = [
         "key",
         "title",
@@ -22,7 +25,20 @@ class SourceAdmin(SimpleHistoryAdmin):
     search_fields = ["key", "title", "publisher", "container_title", "notes"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["key", "kind", "title", "authors", "container_title", "publisher"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "key",
+                    "kind",
+                    "title",
+                    "authors",
+                    "container_title",
+                    "publisher",
+                    "loaded_version",
+                ]
+            },
+        ),
         ("Date", {"fields": [("published_on", "date_precision"), "accessed_on"]}),
         ("Where", {"fields": ["url", ("archived_url", "archived_on"), "doi", "language"]}),
         ("Assessment", {"fields": ["reliability", "notes", ("created_at", "updated_at")]}),

@@ -1,6 +1,7 @@
 """Shared fixtures: API clients for each kind of user, and a small anchored document."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -14,6 +15,14 @@ CURATOR_PERMISSIONS = [
     ]
     for action in ("view", "add", "change", "delete")
 ]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -30,6 +39,23 @@ def curator(db):
 def curator_client(curator):
     client = APIClient()
     client.force_authenticate(curator)
+    return client
+
+
+@pytest.fixture
+def reviewer(db):
+    """A member of the reviewers group created by the roles migration."""
+    from django.contrib.auth.models import Group
+
+    user = user_with_permissions("reviewer")
+    user.groups.add(Group.objects.get(name="reviewers"))
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    client = APIClient()
+    client.force_authenticate(reviewer)
     return client
 
 

@@ -2,14 +2,15 @@
 
 from django.db import transaction
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
 from config.serializers import ModelCleanMixin
 from sources.api.serializers import SourceBriefSerializer
 from sources.models import Source
 
-from .. import services
+from .. import services, workflow
 from ..anchoring import position_selector, quote_selector
-from ..choices import COUNTER_STANCES, Stance
+from ..choices import COUNTER_STANCES, ClaimStatus, Stance
 from ..models import Claim, Document, Evidence, Section, Topic
 
 
@@ -118,7 +119,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "verdict", "verdict_summary", "review_note", "reviewed_at", "sources",
             "counter_sources", "evidence", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["reviewed_at", "created_at", "updated_at"]
+        # Status moves only through the workflow (POST .../transition/).
+        read_only_fields = ["status", "reviewed_at", "created_at", "updated_at"]
 
     def get_sources(self, claim) -> list[dict]:
         rows = [row for row in claim.evidence.all() if row.stance == Stance.SUPPORTS]
@@ -129,6 +131,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         return EmbeddedEvidenceSerializer(rows, many=True).data
 
     def validate(self, attrs):
+        self.check_verdict_permission(attrs)
         document = attrs.get("document") or getattr(self.instance, "document", None)
         label = attrs.pop("section", {}).get("label") if "section" in attrs else None
         if label:
@@ -140,8 +143,20 @@ class ClaimSerializer(serializers.ModelSerializer):
             attrs["section"] = section
         return attrs
 
+    def check_verdict_permission(self, attrs) -> None:
+        """Only reviewers set verdicts; a curator's write may carry them unchanged."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if workflow.verdict_change_allowed(user):
+            return
+        for name in ("verdict", "verdict_summary"):
+            current = getattr(self.instance, name, "") if self.instance else ""
+            if name in attrs and attrs[name] != current:
+                raise PermissionDenied(f"Only reviewers may set the {name.replace('_', ' ')}.")
+
     def create(self, validated_data):
-        return services.claim_create(**validated_data)
+        user = self.context["request"].user
+        return services.claim_create(**validated_data, user=user)
 
     def update(self, instance, validated_data):
         validated_data.pop("evidence", None)
@@ -158,6 +173,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             if topics is not None:
                 instance.topics.set(topics)
         return instance
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=ClaimStatus.choices)
 
 
 class ClaimDetailSerializer(ClaimSerializer):

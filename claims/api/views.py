@@ -1,7 +1,12 @@
 """API views: thin viewsets over querysets built once in claims.querysets."""
 
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from config.api import ClaimbaseModelViewSet, etag_of
+
+from .. import workflow
 from ..filtersets import ClaimFilterSet, DocumentFilterSet, EvidenceFilterSet
 from ..models import Claim, Document, Evidence, Section, Topic
 from .serializers import (
@@ -12,10 +17,11 @@ from .serializers import (
     EvidenceSerializer,
     SectionSerializer,
     TopicSerializer,
+    TransitionSerializer,
 )
 
 
-class DocumentViewSet(viewsets.ModelViewSet):
+class DocumentViewSet(ClaimbaseModelViewSet):
     """Analysed documents; the detail view carries the full text and its sections."""
 
     queryset = Document.objects.all()
@@ -35,7 +41,7 @@ class DocumentViewSet(viewsets.ModelViewSet):
         return DocumentSerializer if self.action == "list" else DocumentDetailSerializer
 
 
-class SectionViewSet(viewsets.ModelViewSet):
+class SectionViewSet(ClaimbaseModelViewSet):
     queryset = Section.objects.select_related("document").only(
         "id", "label", "title", "order", "start", "end", "document__slug"
     )
@@ -45,7 +51,7 @@ class SectionViewSet(viewsets.ModelViewSet):
     ordering = ["document_id", "order"]
 
 
-class ClaimViewSet(viewsets.ModelViewSet):
+class ClaimViewSet(ClaimbaseModelViewSet):
     """Claims with their sources and counter-sources. Anonymous readers see public claims only."""
 
     queryset = Claim.objects.with_related()
@@ -70,10 +76,30 @@ class ClaimViewSet(viewsets.ModelViewSet):
         return queryset
 
     def get_serializer_class(self):
+        if self.action == "transition":
+            return TransitionSerializer
         return ClaimSerializer if self.action == "list" else ClaimDetailSerializer
 
+    def perform_destroy(self, instance):
+        self.check_if_match(instance)
+        workflow.claim_delete(claim=instance, user=self.request.user)
 
-class EvidenceViewSet(viewsets.ModelViewSet):
+    @extend_schema(request=TransitionSerializer, responses=ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs):
+        """Move the claim through the workflow: {"to": "in_review" | "draft" | "published" | "retracted"}."""
+        claim = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = workflow.claim_transition(
+            claim=claim, target=serializer.validated_data["to"], user=request.user
+        )
+        claim = self.get_queryset().get(pk=claim.pk)
+        data = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data
+        return Response(data, headers={"ETag": etag_of(data)})
+
+
+class EvidenceViewSet(ClaimbaseModelViewSet):
     """Links between claims and sources, with their stance."""
 
     queryset = Evidence.objects.select_related("claim", "source").only(
@@ -92,7 +118,7 @@ class EvidenceViewSet(viewsets.ModelViewSet):
         return super().get_queryset().visible_to(self.request.user)
 
 
-class TopicViewSet(viewsets.ModelViewSet):
+class TopicViewSet(ClaimbaseModelViewSet):
     queryset = Topic.objects.all()
     serializer_class = TopicSerializer
     lookup_field = "slug"

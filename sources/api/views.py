@@ -1,13 +1,13 @@
 """API views for sources."""
 
-from rest_framework import viewsets
+from config.api import ClaimbaseModelViewSet
 
 from ..filtersets import SourceFilterSet
 from ..models import Source
 from .serializers import SourceSerializer
 
 
-class SourceViewSet(viewsets.ModelViewSet):
+class SourceViewSet(ClaimbaseModelViewSet):
     """Citable works. Anonymous readers see the sources that published claims cite."""
 
     queryset = Source.objects.with_evidence_counts()

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, Evidence
+from tests import api
 from tests.factories import (
     ClaimFactory,
     DocumentFactory,
@@ -229,11 +230,8 @@ class TestClaimWrites:
         assert not Evidence.objects.exists()
 
     def test_patch_quote_re_anchors(self, curator_client, published_claim):
-        response = curator_client.patch(
-            f"/api/claims/{published_claim.pk}/",
-            {"quote": "Students number 400,000."},
-            format="json",
-        )
+        url = f"/api/claims/{published_claim.pk}/"
+        response = api.patch(curator_client, url, {"quote": "Students number 400,000."})
         assert response.status_code == 200, response.content
         published_claim.refresh_from_db()
         assert (
@@ -242,9 +240,7 @@ class TestClaimWrites:
         )
 
     def test_patch_with_wrong_offsets_is_refused(self, curator_client, published_claim):
-        response = curator_client.patch(
-            f"/api/claims/{published_claim.pk}/", {"start": 0}, format="json"
-        )
+        response = api.patch(curator_client, f"/api/claims/{published_claim.pk}/", {"start": 0})
         assert response.status_code == 400 and "quote" in response.json()
 
 

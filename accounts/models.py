@@ -1,0 +1,81 @@
+"""API tokens, stored hashed: the secret is shown once and never kept."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+PREFIX_LENGTH = 8
+
+
+def hash_secret(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 hash of the secret is stored.
+
+    The raw token is `<prefix>.<secret>`; the prefix finds the row, the hash proves the secret.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for.")
+    prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name}, {self.user})"
+
+    @classmethod
+    def issue(cls, *, user, name: str, days: int | None = 90) -> tuple["ApiToken", str]:
+        """Create a token; returns it with the raw value, which is not stored anywhere."""
+        token = cls(
+            user=user, name=name, expires_at=timezone.now() + timedelta(days=days) if days else None
+        )
+        raw = token.set_secret()
+        token.save()
+        return token, raw
+
+    def set_secret(self) -> str:
+        """Give the token a new random secret; returns the raw token (shown once)."""
+        self.prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+        raw = f"{self.prefix}.{secrets.token_urlsafe(32)}"
+        self.key_hash = hash_secret(raw)
+        return raw
+
+    @property
+    def is_active(self) -> bool:
+        expired = self.expires_at is not None and self.expires_at <= timezone.now()
+        return self.revoked_at is None and not expired
+
+    def matches(self, raw: str) -> bool:
+        return hmac.compare_digest(self.key_hash, hash_secret(raw))
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

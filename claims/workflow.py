@@ -1,0 +1,104 @@
+"""The claim workflow: draft → in_review → published → retracted, and who may move a claim.
+
+Status never changes by editing the field; it changes here, through a transition that
+checks the rules and records who made it and when.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import ClaimStatus, Verdict
+from .models import Claim
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    permission: str
+    label: str
+
+
+TRANSITIONS = [
+    Transition(
+        ClaimStatus.DRAFT, ClaimStatus.IN_REVIEW, "claims.change_claim", "Submit for review"
+    ),
+    Transition(
+        ClaimStatus.IN_REVIEW, ClaimStatus.DRAFT, "claims.change_claim", "Send back to draft"
+    ),
+    Transition(ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED, "claims.publish_claim", "Publish"),
+    Transition(ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED, "claims.retract_claim", "Retract"),
+]
+
+# Once published, a claim stays on the record: it can be retracted, never deleted.
+UNDELETABLE_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
+
+
+def transitions_from(status: str) -> list[Transition]:
+    return [transition for transition in TRANSITIONS if transition.source == status]
+
+
+def available_transitions(claim: Claim, user) -> list[Transition]:
+    """The moves this user may make on this claim now (the rules may still refuse one)."""
+    return [t for t in transitions_from(claim.status) if user.has_perm(t.permission)]
+
+
+def publication_problems(claim: Claim) -> dict[str, list[str]]:
+    """What stops a claim from being published: a checkable claim needs a verdict, a summary and a source."""
+    problems: dict[str, list[str]] = {}
+    if not claim.checkable:
+        if claim.verdict != Verdict.NOT_CHECKABLE:
+            problems["verdict"] = ["An opinion is published with the verdict 'not checkable'."]
+        return problems
+    if not claim.verdict:
+        problems["verdict"] = ["Publishing a checkable claim needs a verdict."]
+    if not claim.verdict_summary.strip():
+        problems["verdict_summary"] = ["Publishing a checkable claim needs a verdict summary."]
+    if not claim.evidence.exists():
+        problems["evidence"] = ["Publishing a checkable claim needs at least one source."]
+    return problems
+
+
+def claim_transition(*, claim: Claim, target: str, user) -> Claim:
+    """Move a claim to `target`, checking the move, the user's permission and the rules."""
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        transition = next((t for t in transitions_from(claim.status) if t.target == target), None)
+        if transition is None:
+            allowed = ", ".join(t.target for t in transitions_from(claim.status)) or "none"
+            raise ValidationError(
+                {"to": [f"A {claim.status} claim cannot move to {target!r} (allowed: {allowed})."]}
+            )
+        if not user.has_perm(transition.permission):
+            raise PermissionDenied(f"You may not {transition.label.lower()} claims.")
+        if target == ClaimStatus.PUBLISHED:
+            problems = publication_problems(claim)
+            if problems:
+                raise ValidationError(problems)
+        now = timezone.now()
+        claim.status = target
+        claim.status_changed_by, claim.status_changed_at = user, now
+        if target == ClaimStatus.PUBLISHED:
+            claim.reviewed_by, claim.reviewed_at = user, now
+        claim._history_user = user
+        claim.save()
+    return claim
+
+
+def claim_delete(*, claim: Claim, user) -> None:
+    """Delete a claim that was never published; published and retracted claims stay."""
+    if claim.status in UNDELETABLE_STATUSES:
+        raise ValidationError(
+            {"status": [f"A {claim.status} claim cannot be deleted; retract it instead."]}
+        )
+    if not user.has_perm("claims.delete_claim"):
+        raise PermissionDenied("You may not delete claims.")
+    claim._history_user = user
+    claim.delete()
+
+
+def verdict_change_allowed(user) -> bool:
+    return bool(user and user.has_perm("claims.set_verdict_claim"))

@@ -1,0 +1,244 @@
+"""The claim workflow and the roles: who may move, edit, rate and delete claims, in the API and the admin."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from claims.models import Claim
+from tests import api
+from tests.factories import ClaimFactory, EvidenceFactory, user_with_permissions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def group_curator(db):
+    """A curator whose rights come only from the curators group of the roles migration."""
+    user = user_with_permissions("group-curator")
+    user.groups.add(Group.objects.get(name="curators"))
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def group_curator_client(group_curator):
+    client = APIClient()
+    client.force_authenticate(group_curator)
+    return client
+
+
+def claim_in(status, document, **fields):
+    defaults = {"status": status, "verdict": "", "verdict_summary": ""}
+    return ClaimFactory(
+        document=document, key=f"W{Claim.objects.count():03d}", **{**defaults, **fields}
+    )
+
+
+def move(client, claim, target):
+    return client.post(f"/api/claims/{claim.pk}/transition/", {"to": target}, format="json")
+
+
+def test_roles_exist_with_their_permissions(db):
+    curators = set(
+        Group.objects.get(name="curators").permissions.values_list("codename", flat=True)
+    )
+    reviewers = set(
+        Group.objects.get(name="reviewers").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_claim", "change_claim", "add_evidence", "change_source"} <= curators
+    assert "publish_claim" not in curators and "set_verdict_claim" not in curators
+    assert reviewers - curators == {"publish_claim", "retract_claim", "set_verdict_claim"}
+
+
+class TestApiTransitions:
+    def test_curator_submits_a_draft_for_review_and_it_is_recorded(
+        self, group_curator_client, group_curator, document
+    ):
+        claim = claim_in("draft", document)
+        response = move(group_curator_client, claim, "in_review")
+        assert response.status_code == 200, response.content
+        claim.refresh_from_db()
+        assert claim.status == "in_review"
+        assert claim.status_changed_by == group_curator and claim.status_changed_at is not None
+
+    def test_curator_cannot_publish(self, group_curator_client, document):
+        claim = claim_in("in_review", document, verdict="supported", verdict_summary="Yes.")
+        EvidenceFactory(claim=claim)
+        assert move(group_curator_client, claim, "published").status_code == 403
+        claim.refresh_from_db()
+        assert claim.status == "in_review"
+
+    def test_reviewer_publishes_a_complete_claim(self, reviewer_client, reviewer, document):
+        claim = claim_in(
+            "in_review", document, verdict="supported", verdict_summary="Census: 230 times."
+        )
+        EvidenceFactory(claim=claim)
+        response = move(reviewer_client, claim, "published")
+        assert response.status_code == 200 and response.json()["status"] == "published"
+        claim.refresh_from_db()
+        assert claim.reviewed_by == reviewer and claim.reviewed_at is not None
+
+    @pytest.mark.parametrize(
+        "fields, evidence, missing",
+        [
+            ({"verdict": "", "verdict_summary": "Text."}, True, "verdict"),
+            ({"verdict": "supported", "verdict_summary": ""}, True, "verdict_summary"),
+            ({"verdict": "supported", "verdict_summary": "Text."}, False, "evidence"),
+        ],
+    )
+    def test_publishing_an_incomplete_checkable_claim_is_refused(
+        self, reviewer_client, document, fields, evidence, missing
+    ):
+        claim = claim_in("in_review", document, **fields)
+        if evidence:
+            EvidenceFactory(claim=claim)
+        response = move(reviewer_client, claim, "published")
+        assert response.status_code == 400 and missing in response.json()
+        claim.refresh_from_db()
+        assert claim.status == "in_review"
+
+    def test_an_opinion_is_published_without_sources(self, reviewer_client, document):
+        claim = claim_in(
+            "in_review", document, checkable=False, verdict="not_checkable", claim_type="normative"
+        )
+        assert move(reviewer_client, claim, "published").status_code == 200
+
+    @pytest.mark.parametrize(
+        "source, target",
+        [
+            ("draft", "published"),
+            ("retracted", "published"),
+            ("published", "draft"),
+            ("draft", "retracted"),
+        ],
+    )
+    def test_moves_outside_the_workflow_are_refused(
+        self, reviewer_client, document, source, target
+    ):
+        claim = claim_in(source, document, verdict="supported", verdict_summary="x")
+        response = move(reviewer_client, claim, target)
+        assert response.status_code == 400 and "cannot move" in response.json()["to"][0]
+
+    def test_reviewer_retracts_a_published_claim_curator_cannot(
+        self, reviewer_client, group_curator_client, published_claim
+    ):
+        assert move(group_curator_client, published_claim, "retracted").status_code == 403
+        assert move(reviewer_client, published_claim, "retracted").status_code == 200
+        published_claim.refresh_from_db()
+        assert published_claim.status == "retracted"
+
+    def test_unknown_target_is_a_400(self, reviewer_client, published_claim):
+        assert move(reviewer_client, published_claim, "archived").status_code == 400
+
+    def test_anonymous_and_reader_cannot_move_claims(self, anonymous_client, reader, draft_claim):
+        reader_client = APIClient()
+        reader_client.force_authenticate(reader)
+        assert move(anonymous_client, draft_claim, "in_review").status_code in (401, 403, 404)
+        assert move(reader_client, draft_claim, "in_review").status_code in (403, 404)
+        draft_claim.refresh_from_db()
+        assert draft_claim.status == "draft"
+
+
+class TestApiEdits:
+    def test_status_cannot_be_patched_directly(self, reviewer_client, draft_claim):
+        response = api.patch(
+            reviewer_client, f"/api/claims/{draft_claim.pk}/", {"status": "published"}
+        )
+        assert response.status_code == 200
+        draft_claim.refresh_from_db()
+        assert draft_claim.status == "draft"
+
+    def test_curator_cannot_set_a_verdict_reviewer_can(
+        self, group_curator_client, reviewer_client, draft_claim
+    ):
+        url = f"/api/claims/{draft_claim.pk}/"
+        assert api.patch(group_curator_client, url, {"verdict": "supported"}).status_code == 403
+        assert api.patch(group_curator_client, url, {"paraphrase": "Reworded."}).status_code == 200
+        assert api.patch(reviewer_client, url, {"verdict": "supported"}).status_code == 200
+        draft_claim.refresh_from_db()
+        assert (draft_claim.verdict, draft_claim.paraphrase) == ("supported", "Reworded.")
+
+    def test_published_claims_cannot_be_deleted_drafts_can(
+        self, group_curator_client, published_claim, draft_claim
+    ):
+        response = api.delete(group_curator_client, f"/api/claims/{published_claim.pk}/")
+        assert response.status_code == 400 and "retract" in response.json()["status"][0]
+        assert api.delete(group_curator_client, f"/api/claims/{draft_claim.pk}/").status_code == 204
+        assert list(Claim.objects.values_list("key", flat=True)) == [published_claim.key]
+
+    def test_curator_group_member_creates_claims_and_evidence(self, group_curator_client, document):
+        payload = {
+            "document": document.slug,
+            "key": "C300",
+            "quote": "We must cooperate.",
+            "claim_type": "normative",
+            "checkable": False,
+        }
+        response = group_curator_client.post("/api/claims/", payload, format="json")
+        assert response.status_code == 201 and response.json()["status"] == "draft"
+
+
+class TestAdminWorkflow:
+    def admin_client(self, user):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def test_change_page_offers_only_the_moves_the_user_may_make(
+        self, group_curator, reviewer, document
+    ):
+        claim = claim_in("in_review", document)
+        url = reverse("admin:claims_claim_change", args=[claim.pk])
+        curator_page = self.admin_client(group_curator).get(url).content.decode()
+        reviewer_page = self.admin_client(reviewer).get(url).content.decode()
+        assert "Send back to draft" in curator_page and ">Publish<" not in curator_page
+        assert ">Publish<" in reviewer_page
+
+    def test_curator_cannot_edit_verdict_in_admin(self, group_curator, draft_claim):
+        page = self.admin_client(group_curator).get(
+            reverse("admin:claims_claim_change", args=[draft_claim.pk])
+        )
+        assert 'name="verdict"' not in page.content.decode()
+
+    def test_transition_button_moves_the_claim(self, group_curator, draft_claim):
+        url = reverse("admin:claims_claim_transition", args=[draft_claim.pk, "in_review"])
+        response = self.admin_client(group_curator).post(url)
+        assert response.status_code == 302
+        draft_claim.refresh_from_db()
+        assert draft_claim.status == "in_review" and draft_claim.status_changed_by == group_curator
+
+    def test_publish_action_refuses_incomplete_claims_and_publishes_complete_ones(
+        self, reviewer, document
+    ):
+        complete = claim_in("in_review", document, verdict="supported", verdict_summary="x")
+        EvidenceFactory(claim=complete)
+        incomplete = claim_in("in_review", document, quote="Students number 400,000.")
+        client = self.admin_client(reviewer)
+        response = client.post(
+            reverse("admin:claims_claim_changelist"),
+            {"action": "publish", "_selected_action": [complete.pk, incomplete.pk]},
+            follow=True,
+        )
+        complete.refresh_from_db()
+        incomplete.refresh_from_db()
+        assert (complete.status, incomplete.status) == ("published", "in_review")
+        assert "not moved to published" in response.content.decode()
+
+    def test_curator_publish_action_is_refused(self, group_curator, document):
+        claim = claim_in("in_review", document, verdict="supported", verdict_summary="x")
+        EvidenceFactory(claim=claim)
+        self.admin_client(group_curator).post(
+            reverse("admin:claims_claim_changelist"),
+            {"action": "publish", "_selected_action": [claim.pk]},
+        )
+        claim.refresh_from_db()
+        assert claim.status == "in_review"
+
+    def test_published_claim_cannot_be_deleted_in_admin(self, reviewer, published_claim):
+        response = self.admin_client(reviewer).post(
+            reverse("admin:claims_claim_delete", args=[published_claim.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 403
+        assert Claim.objects.filter(pk=published_claim.pk).exists()
