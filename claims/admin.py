@@ -304,8 +304,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="quote in its text")
     def quote_in_context(self, claim):
-        if not claim.pk:
-            return "Shown once the claim is saved."
+        if not claim.pk or claim.start is None or claim.end is None:
+            return "Shown once the claim is saved with its quote anchored."
         selector = quote_selector(claim.document.body, claim.start, claim.end, context=240)
         return format_html(
             '<div style="max-width:60em;white-space:pre-wrap">…{}<mark>{}</mark>{}…</div>',

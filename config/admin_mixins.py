@@ -28,7 +28,10 @@ class VersionedModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["loaded_version"] = version_token(self.instance)
+            # From the stored row, not self.instance: a revert form's instance is an old version.
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            if stored is not None:
+                self.initial["loaded_version"] = version_token(stored)
 
     def clean(self):
         cleaned = super().clean()

@@ -59,6 +59,12 @@ class ConditionalWriteMixin:
             queryset = queryset.select_for_update(of=("self",))
         return queryset
 
+    def get_object(self):
+        instance = super().get_object()
+        if self.action in WRITE_ACTIONS:
+            self.check_if_match(instance)  # before the body is validated: 428/412 come first
+        return instance
+
     def current_etag(self, instance) -> str:
         return etag_of(self.get_serializer(instance).data)
 
@@ -78,19 +84,15 @@ class ConditionalWriteMixin:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
 
-    def perform_update(self, serializer):
-        self.check_if_match(serializer.instance)
-        super().perform_update(serializer)
-
     def update(self, request, *args, **kwargs):
         response = super().update(request, *args, **kwargs)
         if response.status_code == status.HTTP_200_OK:
+            # Answer with the object as a GET would show it, so body and ETag match a re-read.
+            lookup = self.lookup_url_kwarg or self.lookup_field
+            fresh = self.get_queryset().get(**{self.lookup_field: self.kwargs[lookup]})
+            response.data = self.get_serializer(fresh).data
             response["ETag"] = etag_of(response.data)
         return response
-
-    def perform_destroy(self, instance):
-        self.check_if_match(instance)
-        super().perform_destroy(instance)
 
 
 class HistoryChangeSerializer(serializers.Serializer):
