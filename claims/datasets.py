@@ -9,6 +9,7 @@ writes a dataset that imports back identically.
 
 import datetime
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,8 @@ def parse_dataset(raw: bytes, *, name: str) -> tuple[list[Entry], list[Problem]]
         return [], [Problem(name, f"is not UTF-8 text (invalid byte at position {error.start}).")]
     try:
         objects = json.loads(text)
+    except RecursionError:
+        return [], [Problem(name, "is not a dataset: its JSON is nested too deeply.")]
     except json.JSONDecodeError as error:
         return [], [
             Problem(
@@ -161,6 +164,8 @@ class RowCache:
 
     def __init__(self):
         self.rows: dict[tuple, models.Model | None] = {}
+        # Natural keys of the dataset's objects that were refused, so references to them say so.
+        self.refused: set[tuple[type, str]] = set()
 
     def get(self, model, key) -> models.Model | None:
         cache_key = (model, tuple(key) if isinstance(key, list) else key)
@@ -179,6 +184,13 @@ class RowCache:
 
     def remember(self, row: models.Model, key: list) -> None:
         self.rows[(type(row), tuple(key))] = row
+
+    def refuse(self, model, key: list) -> None:
+        # repr: a refused object's key may hold anything the file had, lists and dicts included.
+        self.refused.add((model, repr(key)))
+
+    def was_refused(self, model, key) -> bool:
+        return (model, repr(key)) in self.refused
 
 
 def dataset_import(
@@ -202,7 +214,10 @@ def dataset_import(
     report, cache = ImportReport(), RowCache()
     with transaction.atomic():
         for entry in entries:
-            problems += import_entry(entry, report, cache, user)
+            entry_problems = import_entry(entry, report, cache, user)
+            if entry_problems:
+                cache.refuse(entry.model, natural_key_of(entry.model, entry.data["fields"]))
+            problems += entry_problems
         if problems:
             transaction.set_rollback(True)
     if problems:
@@ -249,7 +264,7 @@ def import_entry(entry: Entry, report: ImportReport, cache: RowCache, user=None)
             Problem(entry.where, "; ".join(messages), name)
             for name, messages in message_dict(error)
         ]
-    except (DatabaseError, ValueError, TypeError) as error:
+    except (DatabaseError, ValueError, TypeError, OverflowError) as error:
         transaction.savepoint_rollback(savepoint)
         return [Problem(entry.where, str(error).splitlines()[0][:300])]
     transaction.savepoint_commit(savepoint)
@@ -358,6 +373,9 @@ def check_value(entry: Entry, model_field, value, cache: RowCache) -> list[Probl
         ]
     if model_field.is_relation:
         return [] if value is None else check_reference(entry, model_field, value, cache)
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON allows 1e999 (read as infinity) and Python's reader NaN; no field can store them.
+        return [Problem(entry.where, f"{value} is not a finite number.", model_field.name)]
     try:
         model_field.to_python(value)
     except ValidationError as error:
@@ -376,11 +394,14 @@ def check_value(entry: Entry, model_field, value, cache: RowCache) -> list[Probl
 def check_reference(entry: Entry, model_field, value, cache: RowCache) -> list[Problem]:
     target = model_field.remote_field.model
     if cache.get(target, value) is None:
+        if cache.was_refused(target, value):
+            reason = "which this dataset defines but could not import (see its own problem)"
+        else:
+            reason = "which is neither in the database nor earlier in the dataset"
         return [
             Problem(
                 entry.where,
-                f"refers to {target._meta.label_lower} {value!r}, which is neither in the database "
-                "nor earlier in the dataset.",
+                f"refers to {target._meta.label_lower} {value!r}, {reason}.",
                 model_field.name,
             )
         ]
