@@ -33,15 +33,16 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def chromium():
-    """A headless Chromium, or a skip saying why there is none.
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
-    Order matters: tests load their data in fixtures that run *before* this one. Playwright's
-    sync API keeps an asyncio loop marked as running on this thread while it is started, and
-    Django then refuses ORM calls from the thread (SynchronousOnlyOperation) although nothing
-    here is asynchronous. Doing every database write before Playwright starts, and letting this
-    fixture stop it before the database is flushed, avoids DJANGO_ALLOW_ASYNC_UNSAFE.
+
+@pytest.fixture(scope="session")
+def chromium_can_run():
+    """Skip every browser test, saying why, unless Playwright and Chromium are here and start.
+
+    Session-scoped, so it runs before each test's data is loaded: a missing browser costs
+    one check, not a seed import per test.
     """
     try:
         from playwright.sync_api import Error, sync_playwright
@@ -49,17 +50,29 @@ def chromium():
         pytest.skip("Playwright is not installed (pip install -e '.[dev]')")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-    except Error as error:
-        playwright.stop()
-        pytest.skip(f"Chromium at {CHROMIUM} could not start: {error.message.splitlines()[0]}")
-    yield browser
-    browser.close()
-    playwright.stop()
+    with sync_playwright() as playwright:
+        try:
+            launch(playwright).close()
+        except Error as error:
+            pytest.skip(f"Chromium at {CHROMIUM} could not start: {error.message.splitlines()[0]}")
+
+
+@pytest.fixture
+def chromium(chromium_can_run):
+    """A headless Chromium for one test.
+
+    Order matters: tests load their data in fixtures that run *before* this one. Playwright's
+    sync API keeps an asyncio loop marked as running on this thread while it is started, and
+    Django then refuses ORM calls from the thread (SynchronousOnlyOperation) although nothing
+    here is asynchronous. Doing every database write before Playwright starts, and letting this
+    fixture stop it before the database is flushed, avoids DJANGO_ALLOW_ASYNC_UNSAFE.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
