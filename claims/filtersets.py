@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
+from config.search import MAX_QUERY_LENGTH, validate_query
+
 from .choices import COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
 from .models import Claim, Document, Evidence
 
@@ -29,6 +31,15 @@ class ClaimFilterSet(django_filters.FilterSet):
     source = django_filters.CharFilter(method="filter_source", help_text="Source key.")
     created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
     updated = django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        validators=[validate_query],
+        help_text=(
+            'Full-text search of quote, paraphrase, attribution and verdict summary: words, "a '
+            'phrase", -excluded, or. Ranked, with a highlighted snippet, on PostgreSQL.'
+        ),
+    )
 
     class Meta:
         model = Claim
@@ -37,6 +48,9 @@ class ClaimFilterSet(django_filters.FilterSet):
     def filter_has_counter_sources(self, queryset, name, value):
         counter = Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES)
         return queryset.filter(Exists(counter) if value else ~Exists(counter))
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
 
     def filter_source(self, queryset, name, value):
         return queryset.filter(

@@ -211,6 +211,18 @@ class Claim(TimeStampedModel):
         help_text="Who made the last workflow transition.",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    same_as = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="restatements",
+        verbose_name="same claim as",
+        help_text=(
+            "A curator confirmed that this claim states the same thing as that one (often in "
+            "another document), so the statement is tracked once, under that claim."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[topics])
     objects = ClaimManager()
@@ -270,12 +282,32 @@ class Claim(TimeStampedModel):
                         f"The quote ({self.start}–{self.end}) lies outside section "
                         f"{section.label} ({section.start}–{section.end})."
                     )
+        errors.update(self.same_as_problems())
         if not self.checkable and self.verdict not in ("", Verdict.NOT_CHECKABLE):
             errors["verdict"] = "A claim that is not checkable can only be 'not checkable'."
         if self.checkable and self.verdict == Verdict.NOT_CHECKABLE:
             errors["verdict"] = "A checkable claim cannot be 'not checkable'; untick 'checkable'."
         if errors:
             raise ValidationError(errors)
+
+    def same_as_problems(self) -> dict[str, str]:
+        """A same-as link points at a claim that is itself no restatement (links stay one step)."""
+        if self.same_as_id is None:
+            return {}
+        if self.pk is not None and self.same_as_id == self.pk:
+            return {"same_as": "A claim cannot be a restatement of itself."}
+        target = self.same_as
+        if target.same_as_id is not None:
+            return {
+                "same_as": f"{target.document.slug} {target.key} is itself recorded as the same "
+                f"as claim {target.same_as_id}; link to that claim instead."
+            }
+        if self.pk is not None and self.restatements.exists():
+            return {
+                "same_as": "Other claims are recorded as the same as this one; link them to "
+                "the new claim first (the API's same-as action does this for you)."
+            }
+        return {}
 
 
 class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):

@@ -1,9 +1,32 @@
 """Reusable reads of documents, claims and evidence, built once with their joins."""
 
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Concat
 
-from .choices import COUNTER_STANCES, PUBLIC_STATUSES, Stance
+from config.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter
+
+from .choices import COUNTER_STANCES, PUBLIC_STATUSES, ClaimStatus, Stance, Verdict
+
+# What a claim search reads, most telling first (the weights of the PostgreSQL vector).
+CLAIM_SEARCH_FIELDS = ["quote", "paraphrase", "attributed_to", "verdict_summary"]
+
+
+def claim_search_vector() -> SearchVector:
+    """The claim's tsvector. Migration 0004 indexes exactly this expression (GIN), so keep
+    the two identical: tests/claims/test_search.py checks that PostgreSQL uses the index."""
+    return (
+        SearchVector("quote", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("paraphrase", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("attributed_to", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("verdict_summary", config=SEARCH_CONFIG, weight="C")
+    )
+
+
+def evidence_excerpt_vector(prefix: str = "") -> SearchVector:
+    """An evidence row's excerpt as a tsvector (GIN-indexed by migration 0004)."""
+    return SearchVector(f"{prefix}excerpt", config=SEARCH_CONFIG)
 
 
 def can_see_unpublished(user) -> bool:
@@ -43,11 +66,54 @@ class ClaimQuerySet(models.QuerySet):
             )
         )
 
+    def reviewed(self):
+        """Published claims with a verdict that rates them: what ClaimReview exports describe.
+
+        Opinions ("not checkable") are not fact-checks and retracted claims are no longer
+        Claimbase's rating, so neither is exported as a ClaimReview.
+        """
+        return self.filter(status=ClaimStatus.PUBLISHED).exclude(
+            verdict__in=["", Verdict.NOT_CHECKABLE]
+        )
+
+    def search(self, text: str):
+        """Claims matching `text` in web-search syntax, best first where the engine ranks.
+
+        PostgreSQL: the weighted tsvector (GIN index) against websearch_to_tsquery, with
+        `search_rank` (ts_rank) and `search_headline` (ts_headline, hits between
+        config.search.MARK_START/MARK_END) annotated. SQLite: the same syntax as
+        case-insensitive substring matches, with `search_query` annotated so a snippet
+        can be cut in Python; no ranking.
+        """
+        text = text.strip()
+        if not text:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            separator = Value("\n")
+            document = Concat(
+                "quote", separator, "paraphrase", separator, "attributed_to", separator,
+                "verdict_summary", output_field=CharField(),
+            )  # fmt: skip
+            return (
+                self.alias(search_document=claim_search_vector())
+                .filter(search_document=query)
+                .annotate(
+                    search_rank=SearchRank(F("search_document"), query, cover_density=True),
+                    search_headline=SearchHeadline(
+                        document, query, config=SEARCH_CONFIG, **HEADLINE_OPTIONS
+                    ),
+                )
+            )
+        return self.filter(fallback_filter(text, CLAIM_SEARCH_FIELDS)).annotate(
+            search_query=Value(text, output_field=CharField())
+        )
+
     def with_related(self):
         """Everything a claim list or detail shows, in a fixed number of queries."""
         from .models import Evidence
 
-        return self.select_related("document", "section").prefetch_related(
+        return self.select_related("document", "section", "same_as").prefetch_related(
             "topics",
             Prefetch(
                 "evidence",

@@ -85,3 +85,30 @@ def evidence_create(
         ) from error
     row.save()
     return row
+
+
+def claim_set_same_as(*, claim: Claim, same_as: Claim | None) -> Claim:
+    """Record that `claim` states the same thing as `same_as` (or, with None, undo it).
+
+    Links stay one step deep, so a statement repeated across documents is tracked under
+    one claim: the link goes to `same_as`'s own claim when `same_as` is itself a
+    restatement, and the claims that restated `claim` move to that claim too.
+    """
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if same_as is None:
+            claim.same_as = None
+        else:
+            target = same_as.same_as if same_as.same_as_id else same_as
+            if target.pk == claim.pk:
+                raise ValidationError(
+                    {"same_as": f"Claim {same_as.pk} is already recorded as the same as this one."}
+                )
+            for restatement in claim.restatements.all():
+                restatement.same_as = target
+                restatement.full_clean()
+                restatement.save()
+            claim.same_as = target
+        claim.full_clean()
+        claim.save()
+    return claim

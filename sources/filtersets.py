@@ -2,6 +2,8 @@
 
 import django_filters
 
+from config.search import MAX_QUERY_LENGTH, validate_query
+
 from .choices import Reliability, SourceKind
 from .models import Source
 
@@ -18,7 +20,25 @@ class SourceFilterSet(django_filters.FilterSet):
         field_name="published_on", lookup_expr="year__lte", min_value=1, max_value=9999
     )
     key = django_filters.CharFilter()
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        validators=[validate_query],
+        help_text=(
+            "Full-text search of title, authors, container, publisher and the excerpts of the "
+            'evidence citing the source: words, "a phrase", -excluded, or. Ranked, with a '
+            "highlighted snippet, on PostgreSQL."
+        ),
+    )
 
     class Meta:
         model = Source
         fields = ["kind", "reliability", "publisher", "key", "language"]
+
+    def filter_q(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        # Excerpts of unpublished claims' evidence are searched only for those who may read them.
+        readers_of_drafts = bool(
+            user and user.is_authenticated and user.has_perm("claims.view_claim")
+        )
+        return queryset.search(value, public_excerpts_only=not readers_of_drafts)

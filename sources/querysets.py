@@ -4,12 +4,68 @@ Sources never import the claims app; the reverse relation `evidence` (declared b
 claims.Evidence) is reached through lookups only.
 """
 
-from django.db import models
-from django.db.models import Count, Q
+from django.contrib.postgres.search import (
+    SearchConfig,
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
+)
+from django.db import connections, models
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
+
+from config.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, positive_terms
 
 # Mirrors claims.choices; kept as plain strings so this app does not import claims.
 COUNTER_STANCES = ("contradicts", "qualifies")
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
+
+
+# What a source search reads besides the excerpts of the evidence that cites the source.
+SOURCE_SEARCH_FIELDS = ["title", "authors", "container_title", "publisher"]
+# How much an excerpt's match counts next to a match in the source's own fields.
+EXCERPT_RANK_WEIGHT = 0.5
+
+
+class WeightedJSONVector(SearchVectorCombinable, Func):
+    """setweight(to_tsvector(config, <jsonb>), weight): the string values of a jsonb column
+    (author names), not its keys ("family", "given") as a cast to text would give."""
+
+    function = "setweight"
+    output_field = SearchVectorField()
+    config = None
+
+    def __init__(self, field: str, *, config: str, weight: str):
+        vector = Func(
+            SearchConfig(config), F(field), function="to_tsvector", output_field=SearchVectorField()
+        )
+        super().__init__(vector, Value(weight))
+
+
+def source_search_vector():
+    """The source's tsvector. Migration sources 0002 indexes exactly this expression (GIN)."""
+    return (
+        SearchVector("title", config=SEARCH_CONFIG, weight="A")
+        + WeightedJSONVector("authors", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("container_title", config=SEARCH_CONFIG, weight="C")
+        + SearchVector("publisher", config=SEARCH_CONFIG, weight="C")
+    )
 
 
 class SourceQuerySet(models.QuerySet):
@@ -31,5 +87,77 @@ class SourceQuerySet(models.QuerySet):
                 self.model.objects.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).values(
                     "pk"
                 )
+            )
+        )
+
+    def search(self, text: str, *, public_excerpts_only: bool = True):
+        """Sources matching `text` (web-search syntax) in their own fields or in the excerpts
+        of the evidence citing them; `public_excerpts_only` keeps to the evidence of public
+        claims, so a search never reveals what an unpublished claim's evidence says.
+
+        Annotations as ClaimQuerySet.search: `search_rank` and `search_headline` on
+        PostgreSQL, `search_query` (and `search_excerpt`, an excerpt holding a term) on SQLite.
+        """
+        text = text.strip()
+        if not text:
+            return self
+        evidence_model = self.model._meta.get_field("evidence").related_model
+        excerpts = evidence_model.objects.filter(source=OuterRef("pk"))
+        if public_excerpts_only:
+            excerpts = excerpts.filter(claim__status__in=PUBLIC_CLAIM_STATUSES)
+        if connections[self.db].vendor == "postgresql":
+            return self._search_postgresql(text, excerpts)
+        holds_a_term = Q(pk__in=[])
+        for term in positive_terms(text):
+            holds_a_term |= Q(excerpt__icontains=term)
+
+        def excerpt_has(term):
+            return Exists(excerpts.filter(excerpt__icontains=term))
+
+        return self.filter(fallback_filter(text, SOURCE_SEARCH_FIELDS, extra=excerpt_has)).annotate(
+            search_query=Value(text, output_field=CharField()),
+            search_excerpt=Subquery(
+                excerpts.filter(holds_a_term).order_by("pk").values("excerpt")[:1]
+            ),
+        )
+
+    def _search_postgresql(self, text: str, excerpts):
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        matching_excerpts = excerpts.alias(
+            excerpt_document=SearchVector("excerpt", config=SEARCH_CONFIG)
+        ).filter(excerpt_document=query)
+        best_excerpts = matching_excerpts.annotate(
+            excerpt_rank=SearchRank(F("excerpt_document"), query, cover_density=True)
+        ).order_by("-excerpt_rank", "pk")
+        separator = Value("\n")
+        own_text = Concat(
+            "title", separator, "container_title", separator, "publisher", output_field=CharField()
+        )
+        return (
+            self.alias(search_document=source_search_vector())
+            .filter(Q(search_document=query) | Exists(matching_excerpts))
+            .annotate(
+                search_rank=SearchRank(F("search_document"), query, cover_density=True)
+                + Coalesce(
+                    Subquery(best_excerpts.values("excerpt_rank")[:1], output_field=FloatField()),
+                    Value(0.0),
+                )
+                * Value(EXCERPT_RANK_WEIGHT),
+                search_headline=Case(
+                    When(
+                        search_document=query,
+                        then=SearchHeadline(
+                            own_text, query, config=SEARCH_CONFIG, **HEADLINE_OPTIONS
+                        ),
+                    ),
+                    default=Subquery(
+                        best_excerpts.annotate(
+                            excerpt_headline=SearchHeadline(
+                                "excerpt", query, config=SEARCH_CONFIG, **HEADLINE_OPTIONS
+                            )
+                        ).values("excerpt_headline")[:1]
+                    ),
+                    output_field=CharField(),
+                ),
             )
         )

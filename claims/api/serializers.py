@@ -12,6 +12,7 @@ from .. import services, workflow
 from ..anchoring import position_selector, quote_selector
 from ..choices import COUNTER_STANCES, ClaimStatus, Stance
 from ..models import Claim, Document, Evidence, Section, Topic
+from .research_serializers import ClaimResearchFields
 
 
 class TopicSerializer(ModelCleanMixin, serializers.ModelSerializer):
@@ -90,7 +91,7 @@ class NewEvidenceSerializer(serializers.ModelSerializer):
         fields = ["source", "stance", "excerpt", "locator", "note", "verified", "consulted_url"]
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ClaimResearchFields, serializers.ModelSerializer):
     """A claim with its sources and counter-sources embedded.
 
     On create, offsets may be left out: they are found from the quote (give
@@ -117,7 +118,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "id", "document", "section", "key", "quote", "start", "end", "occurrence",
             "paraphrase", "claim_type", "attributed_to", "topics", "checkable", "status",
             "verdict", "verdict_summary", "review_note", "reviewed_at", "sources",
-            "counter_sources", "evidence", "created_at", "updated_at",
+            "counter_sources", "evidence", "created_at", "updated_at", "same_as",
+            "search_rank", "snippet",
         ]  # fmt: skip
         # Status moves only through the workflow (POST .../transition/).
         read_only_fields = ["status", "reviewed_at", "created_at", "updated_at"]

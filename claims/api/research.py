@@ -1,0 +1,288 @@
+"""API of the research features: facets, CSV export, similar claims, same-as links, ClaimReview.
+
+These viewsets sit beside ClaimViewSet and DocumentViewSet on the same URL prefixes
+(claims/facets/, claims/export.csv, claims/{id}/similar/, claims/{id}/same-as/,
+claims/{id}/claimreview/, documents/{slug}/claimreview/) and read through the same
+querysets, FilterSet and `q` search, so every list filter applies to them too.
+"""
+
+import json
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from .. import services
+from ..choices import CHECKABLE_VERDICTS, ClaimStatus
+from ..claimreview import claim_review_document, claim_review_feed
+from ..exports import claims_csv
+from ..facets import DEFAULT_FACET_SIZE, claim_facets
+from ..filtersets import ClaimFilterSet
+from ..models import Claim, Document
+from ..querysets import can_see_unpublished
+from ..similarity import DEFAULT_LIMIT, DEFAULT_THRESHOLD, similar_claims
+from .research_serializers import (
+    FacetParamsSerializer,
+    FacetsSerializer,
+    SameAsRequestSerializer,
+    SameAsSerializer,
+    SimilarClaimsSerializer,
+    SimilarParamsSerializer,
+)
+from .serializers import ClaimSerializer
+from .views import ClaimViewSet
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets clients ask for text/csv; the export itself streams past the renderer.
+
+    Only error responses (e.g. a 400 for a bad filter) are rendered here, as JSON text.
+    """
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data).encode("utf-8")
+
+
+class SameAsPermission(permissions.BasePermission):
+    """Anyone who may see the claim reads its links; changing them needs claims.change_claim."""
+
+    message = "Recording that two claims are the same needs the permission to change claims."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user.is_authenticated and request.user.has_perm("claims.change_claim"))
+
+
+def absolute_url(request):
+    return request.build_absolute_uri
+
+
+def is_reviewed(claim: Claim) -> bool:
+    """Mirrors ClaimQuerySet.reviewed(): published, with a verdict that rates the claim."""
+    return claim.status == ClaimStatus.PUBLISHED and claim.verdict in CHECKABLE_VERDICTS
+
+
+class ClaimResearchViewSet(viewsets.GenericViewSet):
+    """Facets, CSV export, similar claims, same-as links and ClaimReview for claims.
+
+    Anonymous readers see public claims only, through every one of these.
+    """
+
+    queryset = Claim.objects.with_related()
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilterSet
+    search_fields = ClaimViewSet.search_fields
+    ordering_fields = ClaimViewSet.ordering_fields
+    ordering = ClaimViewSet.ordering
+    pagination_class = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset().visible_to(self.request.user)
+        if not self.detail:
+            queryset = queryset.defer("document__body", "document__notes")
+        return queryset
+
+    @extend_schema(
+        filters=True,
+        parameters=[
+            OpenApiParameter(
+                "facet_size",
+                int,
+                description=f"Values per open-ended facet (section, topic, attributed_to); default {DEFAULT_FACET_SIZE}.",
+            )
+        ],
+        responses=FacetsSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def facets(self, request):
+        """Counts by claim_type, verdict, status, section, topic, attributed_to and
+        has_counter_sources for the claims the same filters and `q` select in the list."""
+        params = FacetParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        claims = self.filter_queryset(self.get_queryset())
+        size = params.validated_data.get("facet_size", DEFAULT_FACET_SIZE)
+        return Response(claim_facets(claims, size=size))
+
+    @extend_schema(
+        filters=True,
+        operation_id="claims_export_csv",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export.csv",
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
+    def export_csv(self, request):
+        """The claims the list's filters and `q` select, as CSV: one row per claim with its
+        sources and counter-sources, streamed. Also at /api/claims/export.csv."""
+        claims = self.filter_queryset(self.get_queryset())
+        response = StreamingHttpResponse(
+            claims_csv(claims, unpublished_visible=can_see_unpublished(request.user)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+        return response
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "threshold",
+                float,
+                description=f"Lowest similarity returned, 0.01 to 1 (default {DEFAULT_THRESHOLD}).",
+            ),
+            OpenApiParameter(
+                "limit", int, description=f"Most results (default {DEFAULT_LIMIT}, at most 100)."
+            ),
+        ],
+        responses=SimilarClaimsSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def similar(self, request, pk=None):
+        """Claims in any document (this one included) that state nearly the same thing."""
+        claim = self.get_object()
+        params = SimilarParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        candidates = Claim.objects.visible_to(request.user).select_related("document")
+        found = similar_claims(
+            claim,
+            candidates.defer("document__body", "document__notes"),
+            threshold=params.validated_data.get("threshold", DEFAULT_THRESHOLD),
+            limit=params.validated_data.get("limit", DEFAULT_LIMIT),
+        )
+        results = [
+            {
+                "id": other.pk,
+                "document": other.document,
+                "key": other.key,
+                "quote": other.quote,
+                "paraphrase": other.paraphrase,
+                "status": other.status,
+                "verdict": other.verdict,
+                "score": round(score, 4),
+                "same_document": other.document_id == claim.document_id,
+                "confirmed_same": _linked(claim, other),
+            }
+            for other, score in found.matches
+        ]
+        data = {
+            "claim": claim.pk,
+            "method": found.method,
+            "threshold": found.threshold,
+            "candidates_examined": found.candidates_examined,
+            "note": found.note,
+            "results": results,
+        }
+        return Response(SimilarClaimsSerializer(data).data)
+
+    @extend_schema(methods=["GET"], responses=SameAsSerializer)
+    @extend_schema(methods=["POST"], request=SameAsRequestSerializer, responses=SameAsSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="same-as",
+        permission_classes=[SameAsPermission],
+    )
+    def same_as(self, request, pk=None):
+        """Read, or (curators) record, that this claim states the same thing as another.
+
+        POST {"same_as": <claim id>} links it (to that claim's own claim, when that one is
+        a restatement too, so links stay one step deep); {"same_as": null} unlinks it.
+        """
+        claim = self.get_object()
+        if request.method == "POST":
+            body = SameAsRequestSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            target_id = body.validated_data["same_as"]
+            target = None
+            if target_id is not None:
+                target = Claim.objects.visible_to(request.user).filter(pk=target_id).first()
+                if target is None:
+                    raise exceptions.ValidationError({"same_as": [f"No claim {target_id}."]})
+            claim = services.claim_set_same_as(claim=claim, same_as=target)
+        return Response(SameAsSerializer(self._same_as_state(claim)).data)
+
+    def _same_as_state(self, claim) -> dict:
+        visible = Claim.objects.visible_to(self.request.user)
+        same_as = claim.same_as_id
+        if same_as is not None and not visible.filter(pk=same_as).exists():
+            same_as = None
+        restatements = visible.filter(same_as=claim).order_by("pk").values_list("pk", flat=True)
+        return {"claim": claim.pk, "same_as": same_as, "restatements": list(restatements)}
+
+    @extend_schema(
+        responses={
+            (200, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="schema.org ClaimReview, JSON-LD"
+            )
+        }
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
+    def claimreview(self, request, pk=None):
+        """schema.org ClaimReview (JSON-LD) of a published, rated claim, with its evidence."""
+        claim = self.get_object()
+        if not is_reviewed(claim):
+            raise exceptions.NotFound(
+                "This claim has no published review: ClaimReview covers published claims "
+                "with a verdict that rates them (not opinions, not retracted claims)."
+            )
+        return Response(claim_review_document(claim, absolute_url(request)))
+
+
+@extend_schema_view(export_csv=extend_schema(exclude=True))
+class ClaimExportAlias(ClaimResearchViewSet):
+    """claims/export.csv without the trailing slash (kept out of the schema: same operation)."""
+
+
+def _linked(claim: Claim, other: Claim) -> bool:
+    roots = {claim.same_as_id or claim.pk, other.same_as_id or other.pk}
+    return len(roots) == 1
+
+
+class DocumentResearchViewSet(viewsets.GenericViewSet):
+    """A document's reviewed claims as one ClaimReview JSON-LD feed."""
+
+    queryset = Document.objects.defer("body", "notes")
+    lookup_field = "slug"
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        responses={
+            (200, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="JSON-LD graph of schema.org ClaimReviews"
+            )
+        }
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
+    def claimreview(self, request, slug=None):
+        """Every published, rated claim of the document as ClaimReview, in document order."""
+        document = self.get_object()
+        claims = (
+            Claim.objects.reviewed()
+            .filter(document=document)
+            .with_related()
+            .defer("document__body", "document__notes")
+            .order_by("start", "key")
+        )
+        return Response(claim_review_feed(document, claims, absolute_url(request)))

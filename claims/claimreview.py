@@ -1,0 +1,196 @@
+"""schema.org ClaimReview (JSON-LD) for reviewed claims, with the evidence behind each verdict.
+
+Each ClaimReview carries what Google's fact-check guidelines require and recommend
+(claimReviewed, reviewRating with ratingValue/bestRating/worstRating/alternateName,
+itemReviewed as a Claim with author, datePublished and appearance, author,
+datePublished, url) and, beyond them, the evidence: every source and counter-source
+as a `citation` whose stance, excerpt and locator are Claimbase extension terms.
+schema.org has no property for a citation's stance, and a term a JSON-LD context does
+not define is dropped on expansion, so the context maps ours to project-local IRIs in
+the `urn:claimbase:` namespace (URNs identify without pretending to be a web
+vocabulary someone could look up). Citations are blank nodes on purpose: a source cited
+by two claims with opposite stances must not become one node holding both stances when
+a feed is flattened.
+
+Rating scale (numbers rise with support; documented in the README):
+
+    1 = Contradicted, 2 = Disputed, 3 = Partly supported, 4 = Supported
+    (worstRating 1, bestRating 4)
+
+"Unverifiable" has no place on that scale: its reviewRating carries the textual
+verdict (alternateName) and the explanation only. Opinions ("not checkable") and
+retracted claims get no ClaimReview (see ClaimQuerySet.reviewed).
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.urls import NoReverseMatch, reverse
+
+from .choices import Stance, Verdict
+from .models import Claim, Document
+
+ORGANISATION = "Claimbase"
+NAMESPACE = "urn:claimbase:"
+EXTENSION_TERMS = {
+    "stance": {"@id": f"{NAMESPACE}stance"},
+    "excerpt": {"@id": f"{NAMESPACE}excerpt"},
+    "locator": {"@id": f"{NAMESPACE}locator"},
+    "verified": {"@id": f"{NAMESPACE}verified"},
+}
+CONTEXT = ["https://schema.org", EXTENSION_TERMS]
+
+RATING_VALUES = {
+    Verdict.CONTRADICTED: 1,
+    Verdict.DISPUTED: 2,
+    Verdict.PARTLY_SUPPORTED: 3,
+    Verdict.SUPPORTED: 4,
+}
+WORST_RATING, BEST_RATING = 1, 4
+CLAIM_REVIEWED_LENGTH = 75  # Google: keep claimReviewed under 75 characters
+
+Absolute = Callable[[str], str]
+
+
+def claim_reviewed_text(claim: Claim, limit: int = CLAIM_REVIEWED_LENGTH) -> str:
+    """The claim in at most `limit` characters: the paraphrase (neutral, no rating in it)
+    or the quote, whichever fits, else the paraphrase cut at a word and marked with …"""
+    candidates = [" ".join(text.split()) for text in (claim.paraphrase, claim.quote) if text]
+    for text in candidates:
+        if len(text) <= limit:
+            return text
+    text = candidates[0]
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–—")
+    return cut + "…"
+
+
+def review_rating(claim: Claim) -> dict:
+    rating = {
+        "@type": "Rating",
+        "alternateName": Verdict(claim.verdict).label,
+    }
+    if claim.verdict in RATING_VALUES:
+        rating |= {
+            "ratingValue": RATING_VALUES[claim.verdict],
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+        }
+    if claim.verdict_summary:
+        rating["ratingExplanation"] = claim.verdict_summary
+    return rating
+
+
+def review_url(claim: Claim, absolute: Absolute) -> str:
+    """The reader page of the claim's document, at the claim's anchor (#C001)."""
+    try:
+        path = reverse("reader:document-detail", kwargs={"slug": claim.document.slug})
+    except NoReverseMatch:  # no reader pages in this deployment: the API record instead
+        return absolute(reverse("claim-detail", kwargs={"pk": claim.pk}))
+    return absolute(path) + f"#{claim.key}"
+
+
+def citation(evidence, absolute: Absolute) -> dict:
+    source = evidence.source
+    node = {
+        "@type": "CreativeWork",
+        "name": source.title,
+        "stance": evidence.stance,
+        "verified": evidence.verified,
+        "identifier": source.key,
+    }
+    if source.url:
+        node["url"] = source.url
+    if source.archived_url:
+        node["archivedAt"] = source.archived_url
+    if source.authors:
+        node["author"] = [
+            {"@type": "Person", "name": " ".join(filter(None, [n.get("given"), n["family"]]))}
+            if "family" in n
+            else {"@type": "Organization", "name": n["literal"]}
+            for n in source.authors
+        ]
+    if source.publisher:
+        node["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.published_on:
+        node["datePublished"] = "-".join(f"{part:02d}" for part in source.date_parts)
+    if evidence.excerpt:
+        node["excerpt"] = evidence.excerpt
+    if evidence.locator:
+        node["locator"] = evidence.locator
+    return node
+
+
+def document_author(document: Document) -> dict:
+    # Document.author records a name without saying whether a person or a body issued the
+    # text; schema.org asks for one of the two. Statements are issued and signed by people
+    # (the seed's is Yang Jiechi's) and the publisher is recorded as an Organization.
+    author = {"@type": "Person", "name": document.author}
+    if document.publisher:
+        author["affiliation"] = {"@type": "Organization", "name": document.publisher}
+    return author
+
+
+def appearance(document: Document, absolute: Absolute) -> dict:
+    work = {"@type": "CreativeWork", "name": document.title}
+    work["url"] = document.url or absolute(
+        reverse("document-detail", kwargs={"slug": document.slug})
+    )
+    if document.published_on:
+        work["datePublished"] = document.published_on.isoformat()
+    if document.publisher:
+        work["publisher"] = {"@type": "Organization", "name": document.publisher}
+    return work
+
+
+def claim_review(claim: Claim, absolute: Absolute) -> dict:
+    """One ClaimReview node (no @context): the claim, its verdict, and its evidence.
+
+    `claim` should come with document and evidence__source loaded
+    (Claim.objects.with_related()) so that a feed costs a fixed number of queries.
+    """
+    document = claim.document
+    item = {
+        "@type": "Claim",
+        "text": claim.quote,
+        "appearance": appearance(document, absolute),
+    }
+    if document.author:
+        item["author"] = document_author(document)
+    if document.published_on:
+        item["datePublished"] = document.published_on.isoformat()
+        item["firstAppearance"] = item["appearance"]
+    if claim.attributed_to:
+        item["mentions"] = {"@type": "Thing", "name": claim.attributed_to}
+    evidence = sorted(
+        claim.evidence.all(),
+        key=lambda row: (row.stance != Stance.SUPPORTS, row.stance, row.source.key),
+    )
+    published = claim.reviewed_at or claim.status_changed_at or claim.updated_at
+    review = {
+        "@type": "ClaimReview",
+        "url": review_url(claim, absolute),
+        "identifier": f"{document.slug}/{claim.key}",
+        "name": f"Claim {claim.key} of “{document.title}”",
+        "claimReviewed": claim_reviewed_text(claim),
+        "reviewRating": review_rating(claim),
+        "itemReviewed": item,
+        "author": {"@type": "Organization", "name": ORGANISATION, "url": absolute("/")},
+        "datePublished": published.date().isoformat(),
+        "dateModified": claim.updated_at.date().isoformat(),
+        "inLanguage": document.language,
+        "citation": [citation(row, absolute) for row in evidence],
+    }
+    if claim.verdict_summary:
+        review["reviewBody"] = claim.verdict_summary
+    return review
+
+
+def claim_review_document(claim: Claim, absolute: Absolute) -> dict:
+    return {"@context": CONTEXT, **claim_review(claim, absolute)}
+
+
+def claim_review_feed(document: Document, claims: Iterable[Claim], absolute: Absolute) -> dict:
+    """All of a document's ClaimReviews as one JSON-LD graph."""
+    return {
+        "@context": CONTEXT,
+        "@graph": [claim_review(claim, absolute) for claim in claims],
+    }
