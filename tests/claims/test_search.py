@@ -124,7 +124,7 @@ class TestBothEngines:
         make_claims(document=document)
         with CaptureQueriesContext(connection) as few:
             assert len(keys(search(anonymous_client, "deficit or soybeans"))) == 3
-        for index in range(4):
+        for _ in range(4):
             make_claims(document=DocumentFactory(body=" ".join(SENTENCES.values())))
         with CaptureQueriesContext(connection) as many:
             assert len(keys(search(anonymous_client, "deficit or soybeans"))) == 15
