@@ -1,12 +1,24 @@
 """FilterSets for documents, claims, evidence and topics, shared by the API and the reader."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 
 from config.search import MAX_QUERY_LENGTH, validate_query
 
 from .choices import COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
 from .models import Claim, Document, Evidence
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number a key column can hold (10**30 is a 400, not a database error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class DocumentFilterSet(django_filters.FilterSet):
@@ -62,7 +74,7 @@ class EvidenceFilterSet(django_filters.FilterSet):
     stance = django_filters.MultipleChoiceFilter(choices=Stance.choices)
     verified = django_filters.BooleanFilter()
     document = django_filters.CharFilter(field_name="claim__document__slug")
-    claim = django_filters.NumberFilter(field_name="claim_id")
+    claim = IdFilter(field_name="claim_id")
     source = django_filters.CharFilter(field_name="source__key")
 
     class Meta:
