@@ -94,7 +94,7 @@ class ClaimAdminForm(VersionedModelForm):
         fields = [
             "document", "section", "key", "quote", "start", "end", "paraphrase", "claim_type",
             "checkable", "attributed_to", "topics", "status", "verdict", "verdict_summary",
-            "review_note", "loaded_version",
+            "review_note", "loaded_version", "same_as",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -151,9 +151,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
     ]  # fmt: skip
     list_select_related = ["document", "section"]
     search_fields = ["key", "quote", "paraphrase", "attributed_to"]
-    autocomplete_fields = ["topics"]
+    autocomplete_fields = ["topics", "same_as"]
     readonly_fields = [
         "quote_in_context", "status", "workflow", "reviewed_by", "reviewed_at", "created_at", "updated_at",
+        "restatements",
     ]  # fmt: skip
     actions = ["submit_for_review", "send_back_to_draft", "publish", "retract"]
     fieldsets = [
@@ -188,8 +189,33 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),  # fmt: skip
+        (
+            "Same claim elsewhere",
+            {
+                "fields": ["same_as", "restatements"],
+                "description": (
+                    "Confirm that this claim states the same thing as another (find candidates "
+                    "at /api/claims/&lt;id&gt;/similar/), so the statement is tracked once."
+                ),
+            },
+        ),
     ]
     inlines = [SupportingEvidenceInline, CounterEvidenceInline]
+
+    @admin.display(description="claims recorded as the same as this one")
+    def restatements(self, claim):
+        if not claim.pk:
+            return "—"
+        rows = claim.restatements.select_related("document").order_by("document__slug", "key")
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{} {}</a>',
+            (
+                (reverse("admin:claims_claim_change", args=[row.pk]), row.document.slug, row.key)
+                for row in rows
+            ),
+        )
+        return links or "—"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).with_evidence_counts()
