@@ -24,11 +24,6 @@ def claim_search_vector() -> SearchVector:
     )
 
 
-def evidence_excerpt_vector(prefix: str = "") -> SearchVector:
-    """An evidence row's excerpt as a tsvector (GIN-indexed by migration 0004)."""
-    return SearchVector(f"{prefix}excerpt", config=SEARCH_CONFIG)
-
-
 def can_see_unpublished(user) -> bool:
     """Curators and reviewers (anyone who may change claims) see drafts; everyone else does not."""
     return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))

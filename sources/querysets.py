@@ -4,6 +4,8 @@ Sources never import the claims app; the reverse relation `evidence` (declared b
 claims.Evidence) is reached through lookups only.
 """
 
+import re
+
 from django.contrib.postgres.search import (
     SearchConfig,
     SearchHeadline,
@@ -37,8 +39,8 @@ COUNTER_STANCES = ("contradicts", "qualifies")
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 
 
-# What a source search reads besides the excerpts of the evidence that cites the source.
-SOURCE_SEARCH_FIELDS = ["title", "authors", "container_title", "publisher"]
+# What a source search reads besides author names and the excerpts of the evidence citing it.
+SOURCE_TEXT_FIELDS = ["title", "container_title", "publisher"]
 # How much an excerpt's match counts next to a match in the source's own fields.
 EXCERPT_RANK_WEIGHT = 0.5
 
@@ -101,41 +103,54 @@ class SourceQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        evidence_model = self.model._meta.get_field("evidence").related_model
-        excerpts = evidence_model.objects.filter(source=OuterRef("pk"))
+        evidence = self.model._meta.get_field("evidence").related_model.objects.all()
         if public_excerpts_only:
-            excerpts = excerpts.filter(claim__status__in=PUBLIC_CLAIM_STATUSES)
+            evidence = evidence.filter(claim__status__in=PUBLIC_CLAIM_STATUSES)
         if connections[self.db].vendor == "postgresql":
-            return self._search_postgresql(text, excerpts)
+            return self._search_postgresql(text, evidence)
+        citing = evidence.filter(source=OuterRef("pk"))
         holds_a_term = Q(pk__in=[])
         for term in positive_terms(text):
             holds_a_term |= Q(excerpt__icontains=term)
 
-        def excerpt_has(term):
-            return Exists(excerpts.filter(excerpt__icontains=term))
+        def names_or_excerpt_hold(term):
+            # Author names only: the JSON text also holds the keys ("family", "given").
+            in_names = Q(authors__iregex=r'":\s*"[^"]*' + re.escape(term))
+            return in_names | Exists(citing.filter(excerpt__icontains=term))
 
-        return self.filter(fallback_filter(text, SOURCE_SEARCH_FIELDS, extra=excerpt_has)).annotate(
+        return self.filter(
+            fallback_filter(text, SOURCE_TEXT_FIELDS, extra=names_or_excerpt_hold)
+        ).annotate(
             search_query=Value(text, output_field=CharField()),
             search_excerpt=Subquery(
-                excerpts.filter(holds_a_term).order_by("pk").values("excerpt")[:1]
+                citing.filter(holds_a_term).order_by("pk").values("excerpt")[:1]
             ),
         )
 
-    def _search_postgresql(self, text: str, excerpts):
+    def _search_postgresql(self, text: str, evidence):
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        matching_excerpts = excerpts.alias(
+        matching_evidence = evidence.alias(
             excerpt_document=SearchVector("excerpt", config=SEARCH_CONFIG)
         ).filter(excerpt_document=query)
-        best_excerpts = matching_excerpts.annotate(
-            excerpt_rank=SearchRank(F("excerpt_document"), query, cover_density=True)
-        ).order_by("-excerpt_rank", "pk")
+        # Two uncorrelated id lists, each served by its GIN index, rather than an OR with a
+        # correlated EXISTS, which the planner can only answer by scanning every source.
+        own_matches = (
+            self.model.objects.alias(search_document=source_search_vector())
+            .filter(search_document=query)
+            .values("pk")
+        )
+        best_excerpts = (
+            matching_evidence.filter(source=OuterRef("pk"))
+            .annotate(excerpt_rank=SearchRank(F("excerpt_document"), query, cover_density=True))
+            .order_by("-excerpt_rank", "pk")
+        )
         separator = Value("\n")
         own_text = Concat(
             "title", separator, "container_title", separator, "publisher", output_field=CharField()
         )
         return (
-            self.alias(search_document=source_search_vector())
-            .filter(Q(search_document=query) | Exists(matching_excerpts))
+            self.filter(Q(pk__in=own_matches) | Q(pk__in=matching_evidence.values("source_id")))
+            .alias(search_document=source_search_vector())
             .annotate(
                 search_rank=SearchRank(F("search_document"), query, cover_density=True)
                 + Coalesce(

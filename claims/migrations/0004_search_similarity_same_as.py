@@ -3,8 +3,9 @@
 On PostgreSQL this creates the pg_trgm extension (trigram similarity for similar
 claims) and two GIN indexes over tsvector expressions: the claim's weighted search
 vector and the evidence excerpt's vector. The expressions must stay identical to
-claims.querysets.claim_search_vector() and evidence_excerpt_vector() for the planner
-to use the indexes (tests/claims/test_search.py checks that it does). On SQLite the
+claims.querysets.claim_search_vector() and to the excerpt vector of
+sources.querysets.SourceQuerySet.search() for the planner to use the indexes
+(tests/claims/test_search.py checks that it does). On SQLite the
 PostgreSQL-only steps do nothing.
 """
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.models import Claim
+from claims.models import Claim, Evidence
 from tests.factories import ClaimFactory, DocumentFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +175,17 @@ class TestPostgreSQL:
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "claims_claim_search_gin" in plan
+
+    def test_the_excerpt_gin_index_serves_excerpt_searches(self, postgresql_only):
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        query = SearchQuery("soybeans", config="english", search_type="websearch")
+        matches = Evidence.objects.alias(document=SearchVector("excerpt", config="english")).filter(
+            document=query
+        )
+        sql, params = matches.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "claims_evidence_excerpt_gin" in plan
