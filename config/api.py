@@ -12,6 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from config.serializers import api_errors
+
 WRITE_ACTIONS = ("update", "partial_update", "destroy")
 
 
@@ -19,7 +21,7 @@ def json_exception_handler(exc, context):
     """Turn Django model ValidationErrors (raised by services) into DRF 400 responses."""
     if isinstance(exc, DjangoValidationError):
         detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            api_errors(exc) if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):

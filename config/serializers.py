@@ -2,11 +2,40 @@
 
 import copy
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 
-class ModelCleanMixin:
+def api_errors(error: DjangoValidationError) -> dict:
+    """A model ValidationError as DRF shows errors: errors of no one field under non_field_errors."""
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name: messages
+        for name, messages in error.message_dict.items()
+    }
+
+
+class UniqueRaceMixin:
+    """A write that loses a race for a unique key gets the 400 a sequential duplicate gets.
+
+    Validation checks the unique constraints, but another request can commit the same
+    key between that check and the INSERT, and the database then refuses the row
+    (IntegrityError: a 500). The write runs in a savepoint; when the database refuses
+    it, validation runs again, now sees the other row, and answers as it would have.
+    """
+
+    def save(self, **kwargs):
+        try:
+            with transaction.atomic():
+                return super().save(**kwargs)
+        except IntegrityError:
+            self.run_validation(self.initial_data)  # raises ValidationError for a taken key
+            raise  # not a uniqueness race: a real error
+
+
+class ModelCleanMixin(UniqueRaceMixin):
     """Run the model's full_clean() on the data a write would save.
 
     The model's clean() holds the rules across fields (a quote must match the text
@@ -28,5 +57,5 @@ class ModelCleanMixin:
         try:
             candidate.full_clean()
         except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+            raise serializers.ValidationError(api_errors(error)) from error
         return attrs

@@ -4,7 +4,7 @@ from django.db import transaction
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from config.serializers import ModelCleanMixin
+from config.serializers import ModelCleanMixin, UniqueRaceMixin
 from sources.api.serializers import SourceBriefSerializer
 from sources.models import Source
 
@@ -91,7 +91,7 @@ class NewEvidenceSerializer(serializers.ModelSerializer):
         fields = ["source", "stance", "excerpt", "locator", "note", "verified", "consulted_url"]
 
 
-class ClaimSerializer(ClaimResearchFields, serializers.ModelSerializer):
+class ClaimSerializer(UniqueRaceMixin, ClaimResearchFields, serializers.ModelSerializer):
     """A claim with its sources and counter-sources embedded.
 
     On create, offsets may be left out: they are found from the quote (give
