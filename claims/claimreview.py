@@ -28,6 +28,7 @@ from django.urls import NoReverseMatch, reverse
 
 from .choices import Stance, Verdict
 from .models import Claim, Document
+from .similarity import without_reporting_clause
 
 ORGANISATION = "Claimbase"
 NAMESPACE = "urn:claimbase:"
@@ -52,9 +53,12 @@ Absolute = Callable[[str], str]
 
 
 def claim_reviewed_text(claim: Claim, limit: int = CLAIM_REVIEWED_LENGTH) -> str:
-    """The claim in at most `limit` characters: the paraphrase (neutral, no rating in it)
-    or the quote, whichever fits, else the paraphrase cut at a word and marked with …"""
-    candidates = [" ".join(text.split()) for text in (claim.paraphrase, claim.quote) if text]
+    """The claim in at most `limit` characters: the paraphrase (neutral, no rating in it;
+    its reporting clause "The statement says that" left out) or the quote, whichever
+    fits, else the first of them cut at a word and marked with …"""
+    paraphrase = without_reporting_clause(" ".join(claim.paraphrase.split()))
+    paraphrase = paraphrase[:1].upper() + paraphrase[1:]
+    candidates = [text for text in (paraphrase, " ".join(claim.quote.split())) if text]
     for text in candidates:
         if len(text) <= limit:
             return text
@@ -130,10 +134,17 @@ def document_author(document: Document) -> dict:
 
 
 def appearance(document: Document, absolute: Absolute) -> dict:
+    """Where the claim appears: the document at its own address, else Claimbase's copy."""
     work = {"@type": "CreativeWork", "name": document.title}
-    work["url"] = document.url or absolute(
-        reverse("document-detail", kwargs={"slug": document.slug})
-    )
+    if document.url:
+        work["url"] = document.url
+    else:
+        try:
+            work["url"] = absolute(
+                reverse("reader:document-detail", kwargs={"slug": document.slug})
+            )
+        except NoReverseMatch:
+            work["url"] = absolute(reverse("document-detail", kwargs={"slug": document.slug}))
     if document.published_on:
         work["datePublished"] = document.published_on.isoformat()
     if document.publisher:

@@ -156,7 +156,8 @@ def test_has_the_required_and_recommended_properties(anonymous_client, reviewed)
     assert item["datePublished"] == "2020-08-07"
     assert item["appearance"]["url"] == "https://example.org/statement"
     assert review["url"].endswith(f"/documents/{reviewed.document.slug}/#C001")
-    assert review["claimReviewed"] == reviewed.paraphrase
+    # The factory's paraphrase without its reporting clause "The statement says".
+    assert review["claimReviewed"] == "Trade grew about 200-fold."
 
 
 @pytest.mark.parametrize(
@@ -204,12 +205,15 @@ def test_claim_reviewed_is_the_paraphrase_or_the_quote_that_fits(anonymous_clien
 
 
 def test_claim_reviewed_is_shortened_at_a_word_when_nothing_fits():
-    long_text = "The statement says that " + "trade between the two countries grew " * 4
+    long_text = "Trade between the two countries grew " * 4
     text = claim_reviewed_text(Claim(paraphrase=long_text, quote=long_text + " Really."))
     assert len(text) <= 75 and text.endswith("…")
     assert long_text.startswith(text[:-1]) and not text[:-1].endswith(" ")
     assert long_text[len(text) - 1] == " "  # cut between words
     assert claim_reviewed_text(Claim(paraphrase="", quote="Short quote.")) == "Short quote."
+    assert claim_reviewed_text(Claim(paraphrase="The statement says that it rained.")) == (
+        "It rained."
+    )
 
 
 @pytest.mark.parametrize(
