@@ -29,6 +29,11 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+## Load benchmark (not a test): gunicorn on 127.0.0.1 against PostgreSQL with the seed,
+## a 15 s baseline then 60 s of mixed reads by 50 clients; report in bench/results/.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

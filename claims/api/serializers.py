@@ -1,6 +1,7 @@
 """Serializers for documents, sections, claims, evidence and topics."""
 
 from django.db import transaction
+from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -124,13 +125,28 @@ class ClaimSerializer(UniqueRaceMixin, ClaimResearchFields, serializers.ModelSer
         # Status moves only through the workflow (POST .../transition/).
         read_only_fields = ["status", "reviewed_at", "created_at", "updated_at"]
 
+    @cached_property
+    def embedded_evidence(self) -> EmbeddedEvidenceSerializer:
+        """One serializer for the evidence of every claim in a response.
+
+        Building a ModelSerializer's fields costs more than using them: a new one per claim
+        (twice) took about half the time of a claim list (bench/run.py).
+        """
+        return EmbeddedEvidenceSerializer()
+
     def get_sources(self, claim) -> list[dict]:
-        rows = [row for row in claim.evidence.all() if row.stance == Stance.SUPPORTS]
-        return EmbeddedEvidenceSerializer(rows, many=True).data
+        return [
+            self.embedded_evidence.to_representation(row)
+            for row in claim.evidence.all()
+            if row.stance == Stance.SUPPORTS
+        ]
 
     def get_counter_sources(self, claim) -> list[dict]:
-        rows = [row for row in claim.evidence.all() if row.stance in COUNTER_STANCES]
-        return EmbeddedEvidenceSerializer(rows, many=True).data
+        return [
+            self.embedded_evidence.to_representation(row)
+            for row in claim.evidence.all()
+            if row.stance in COUNTER_STANCES
+        ]
 
     def validate(self, attrs):
         self.check_verdict_permission(attrs)
