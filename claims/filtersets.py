@@ -1,8 +1,13 @@
 """FilterSets for documents, claims, evidence and topics, shared by the API and the reader."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.widgets import DateRangeWidget
 
 from config.search import MAX_QUERY_LENGTH, validate_query
 
@@ -19,6 +24,36 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, turned into UTC before it reaches the database.
+
+    ISO 8601 allows offsets up to ±23:59; PostgreSQL refuses any beyond ±15:59 (a
+    500), and one that pushes the time past year 1 or 9999 cannot be a datetime.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None or timezone.is_naive(value):
+            return value
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError as error:
+            raise forms.ValidationError(
+                "This date-time is out of range once its offset is applied.", code="invalid"
+            ) from error
+
+
+class UtcIsoDateTimeRangeField(RangeField):
+    widget = DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((UtcIsoDateTimeField(), UtcIsoDateTimeField()), *args, **kwargs)
+
+
+class UtcIsoDateTimeFromToRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    field_class = UtcIsoDateTimeRangeField
 
 
 class DocumentFilterSet(django_filters.FilterSet):
@@ -41,8 +76,8 @@ class ClaimFilterSet(django_filters.FilterSet):
     checkable = django_filters.BooleanFilter()
     has_counter_sources = django_filters.BooleanFilter(method="filter_has_counter_sources")
     source = django_filters.CharFilter(method="filter_source", help_text="Source key.")
-    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
-    updated = django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at")
+    created = UtcIsoDateTimeFromToRangeFilter(field_name="created_at")
+    updated = UtcIsoDateTimeFromToRangeFilter(field_name="updated_at")
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,

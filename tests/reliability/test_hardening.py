@@ -112,6 +112,8 @@ CRAFTED_VALUES = [
     "1e308",
     "NaN",
     "a\x00b",  # a NUL byte (sent as %00)
+    "2020-01-01T00:00:00+17:00",  # offsets ISO allows and PostgreSQL does not
+    "0001-01-01T00:00:00+10:00",  # before year 1 in UTC
     "-document__body",  # ordering fields that are not offered
     "reviewed_by__password",
     "",
