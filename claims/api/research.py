@@ -137,6 +137,9 @@ class ClaimResearchViewSet(viewsets.GenericViewSet):
         """The claims the list's filters and `q` select, as CSV: one row per claim with its
         sources and counter-sources, streamed. Also at /api/claims/export.csv."""
         claims = self.filter_queryset(self.get_queryset())
+        # Rows are read after this view returns, outside the request's transaction; run the
+        # query once here so that a database error is this request's error, not a cut stream.
+        claims.exists()
         response = StreamingHttpResponse(
             claims_csv(claims, unpublished_visible=can_see_unpublished(request.user)),
             content_type="text/csv; charset=utf-8",
