@@ -210,7 +210,14 @@ def dataset_import(
         entries += raw_entries
         problems += raw_problems
     problems += find_duplicates(entries)
-    entries.sort(key=lambda entry: DATASET_MODELS.index(entry.model))
+    # Models in dependency order; within claims, restatements (same_as) after the claims they
+    # point to, which never point further themselves (links are one step deep).
+    entries.sort(
+        key=lambda entry: (
+            DATASET_MODELS.index(entry.model),
+            bool(entry.data["fields"].get("same_as")),
+        )
+    )
     report, cache = ImportReport(), RowCache()
     with transaction.atomic():
         for entry in entries:

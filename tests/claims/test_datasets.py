@@ -202,3 +202,37 @@ def test_import_document_refuses_bad_input(tmp_path):
     with pytest.raises(CommandError, match="is not a date"):
         call_command("import_document", str(path), "--title", "Bad", "--published", "August")
     assert not Document.objects.exists()
+
+
+def test_a_restatement_imports_even_when_it_comes_before_the_claim_it_repeats(tmp_path):
+    """same_as may point at a claim later in the file: the import orders restatements last."""
+    data = minimal_dataset()
+    quote = "Cooperation benefits both."
+    start = BODY.index(quote)
+    data[4]["fields"]["end"] = BODY.index("II\n")
+    data.insert(
+        5,
+        {
+            "model": "claims.section",
+            "fields": {
+                "document": [DOC],
+                "label": "II",
+                "order": 2,
+                "start": BODY.index("II\n"),
+                "end": len(BODY),
+            },
+        },
+    )
+    later = {"model": "claims.claim", "fields": {
+        "document": [DOC], "section": [DOC, "II"], "key": "C002", "quote": quote, "start": start,
+        "end": start + len(quote), "claim_type": "causal", "status": "draft",
+    }}  # fmt: skip
+    data[6]["fields"]["same_as"] = [DOC, "C002"]
+    data.insert(7, later)
+    dataset_import(paths=[write(tmp_path, data)])
+    assert Claim.objects.get(key="C001").same_as.key == "C002"
+    exported = dataset_export()
+    for model in (Evidence, Claim, Section, Document, Source, Topic):
+        model.objects.all().delete()
+    dataset_import(paths=[write(tmp_path, exported, "exported.json")])
+    assert dataset_export() == exported
