@@ -13,6 +13,7 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from claims.models import Claim
 from tests.factories import ClaimFactory, EvidenceFactory, TopicFactory, user_with_permissions
 
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -164,6 +165,24 @@ def test_crafted_parameters_never_fail_the_server(api_client, path):
 
 
 DETAIL_PATHS = ["/api/documents/{}/", "/api/sources/{}/", "/api/topics/{}/", "/documents/{}/"]
+
+
+READER_PARAMETERS = ["type", "verdict", "topic", "counter", "not_a_parameter"]
+
+
+def test_crafted_parameters_on_the_reader_pages(client, small_database, settings):
+    """The reader's filters ignore what they do not offer: a normal page, never a 500."""
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    client.raise_request_exception = False
+    slug = Claim.objects.first().document.slug
+    failures = []
+    for path in ("/", f"/documents/{slug}/"):
+        for name in READER_PARAMETERS:
+            for value in CRAFTED_VALUES:
+                response = client.get(path, {name: value})
+                if response.status_code != 200:
+                    failures.append((path, name, value[:40], response.status_code))
+    assert failures == []
 
 
 @pytest.mark.parametrize("path", DETAIL_PATHS)
