@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
 
 SEARCH_CONFIG = "english"
@@ -160,3 +161,26 @@ class RankedOrderingFilter(OrderingFilter):
         ):
             return queryset.order_by("-search_rank", *(self.get_default_ordering(view) or ()))
         return super().filter_queryset(request, queryset, view)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    """`search_rank` and `snippet` for any searchable resource; null unless the request searched (`q`).
+
+    Subclasses say which texts the snippet is cut from (`snippet_texts`).
+    """
+
+    search_rank = serializers.FloatField(
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text="Relevance to `q` (PostgreSQL ts_rank_cd; higher is better); null on SQLite.",
+    )
+    snippet = serializers.SerializerMethodField(
+        help_text="HTML: where `q` matched, text escaped and hits in <mark>; null without `q`."
+    )
+
+    def snippet_texts(self, row) -> list[str]:
+        raise NotImplementedError
+
+    def get_snippet(self, row) -> str | None:
+        return search_snippet(row, self.snippet_texts(row))

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.factories import ClaimFactory, DocumentFactory, user_with_permissions
+from tests.factories import ClaimFactory, DocumentFactory, user_in_group, user_with_permissions
 
 CURATOR_PERMISSIONS = [
     f"{app}.{action}_{model}"
@@ -35,28 +35,25 @@ def curator(db):
     return user_with_permissions("curator", *CURATOR_PERMISSIONS)
 
 
+def api_client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
 @pytest.fixture
 def curator_client(curator):
-    client = APIClient()
-    client.force_authenticate(curator)
-    return client
+    return api_client_for(curator)
 
 
 @pytest.fixture
 def reviewer(db):
-    """A member of the reviewers group created by the roles migration."""
-    from django.contrib.auth.models import Group
-
-    user = user_with_permissions("reviewer")
-    user.groups.add(Group.objects.get(name="reviewers"))
-    return type(user).objects.get(pk=user.pk)
+    return user_in_group("reviewer", "reviewers")
 
 
 @pytest.fixture
 def reviewer_client(reviewer):
-    client = APIClient()
-    client.force_authenticate(reviewer)
-    return client
+    return api_client_for(reviewer)
 
 
 @pytest.fixture

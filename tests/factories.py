@@ -103,3 +103,12 @@ def user_with_permissions(username: str, *codenames: str):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return get_user_model().objects.get(pk=user.pk)  # fresh instance: permission cache empty
+
+
+def user_in_group(username: str, group: str):
+    """A staff user whose rights come only from a group of the roles migration."""
+    from django.contrib.auth.models import Group
+
+    user = user_with_permissions(username)
+    user.groups.add(Group.objects.get(name=group))
+    return get_user_model().objects.get(pk=user.pk)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from config.search import search_snippet
+from config.search import SearchHitSerializer
 
 from ..choices import PUBLIC_STATUSES
 from ..facets import MAX_FACET_SIZE
@@ -10,23 +10,11 @@ from ..querysets import can_see_unpublished
 from ..similarity import MAX_LIMIT
 
 
-class ClaimResearchFields(serializers.Serializer):
-    """What a claim shows of the research features, in lists and details alike.
-
-    `search_rank` and `snippet` are null unless the request searched (`q`).
-    """
+class ClaimResearchFields(SearchHitSerializer):
+    """What a claim shows of the research features, in lists and details alike."""
 
     same_as = serializers.SerializerMethodField(
         help_text="The claim a curator confirmed this one restates (id), if you may see it."
-    )
-    search_rank = serializers.FloatField(
-        read_only=True,
-        default=None,
-        allow_null=True,
-        help_text="Relevance to `q` (PostgreSQL ts_rank_cd; higher is better); null on SQLite.",
-    )
-    snippet = serializers.SerializerMethodField(
-        help_text="HTML: where `q` matched, text escaped and hits in <mark>; null without `q`."
     )
 
     def get_same_as(self, claim) -> int | None:
@@ -37,10 +25,8 @@ class ClaimResearchFields(serializers.Serializer):
             return claim.same_as_id
         return claim.same_as_id if claim.same_as.status in PUBLIC_STATUSES else None
 
-    def get_snippet(self, claim) -> str | None:
-        return search_snippet(
-            claim, [claim.quote, claim.paraphrase, claim.attributed_to, claim.verdict_summary]
-        )
+    def snippet_texts(self, claim) -> list[str]:
+        return [claim.quote, claim.paraphrase, claim.attributed_to, claim.verdict_summary]
 
 
 class FacetValueSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from config.search import search_snippet
+from config.search import SearchHitSerializer
 from config.serializers import ModelCleanMixin
 
 from ..models import Source
@@ -20,18 +20,9 @@ class SourceBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SourceSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class SourceSerializer(ModelCleanMixin, SearchHitSerializer, serializers.ModelSerializer):
     supports_count = serializers.IntegerField(read_only=True, default=None)
     counters_count = serializers.IntegerField(read_only=True, default=None)
-    search_rank = serializers.FloatField(
-        read_only=True,
-        default=None,
-        allow_null=True,
-        help_text="Relevance to `q` (PostgreSQL ts_rank_cd; higher is better); null on SQLite.",
-    )
-    snippet = serializers.SerializerMethodField(
-        help_text="HTML: where `q` matched, text escaped and hits in <mark>; null without `q`."
-    )
 
     class Meta:
         model = Source
@@ -43,7 +34,7 @@ class SourceSerializer(ModelCleanMixin, serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    def get_snippet(self, source) -> str | None:
+    def snippet_texts(self, source) -> list[str]:
         names = " ".join(" ".join(name.values()) for name in source.authors or [])
         texts = [source.title, source.container_title, source.publisher, names]
-        return search_snippet(source, [*texts, getattr(source, "search_excerpt", None) or ""])
+        return [*texts, getattr(source, "search_excerpt", None) or ""]

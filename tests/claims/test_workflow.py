@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 
 from claims.models import Claim
 from tests import api
-from tests.factories import ClaimFactory, EvidenceFactory, user_with_permissions
+from tests.conftest import api_client_for
+from tests.factories import ClaimFactory, EvidenceFactory, user_in_group
 
 pytestmark = pytest.mark.django_db
 
@@ -15,16 +16,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def group_curator(db):
     """A curator whose rights come only from the curators group of the roles migration."""
-    user = user_with_permissions("group-curator")
-    user.groups.add(Group.objects.get(name="curators"))
-    return type(user).objects.get(pk=user.pk)
+    return user_in_group("group-curator", "curators")
 
 
 @pytest.fixture
 def group_curator_client(group_curator):
-    client = APIClient()
-    client.force_authenticate(group_curator)
-    return client
+    return api_client_for(group_curator)
 
 
 def claim_in(status, document, **fields):
