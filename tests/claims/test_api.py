@@ -345,3 +345,11 @@ class TestOtherResources:
         payload = {"key": "x", "kind": "book", "title": "T", "authors": [{"name": "Snow"}]}
         response = curator_client.post("/api/sources/", payload, format="json")
         assert response.status_code == 400 and "authors" in response.json()
+
+
+@pytest.mark.parametrize("page", ["999", "abc", "0", str(10**30)])
+def test_a_page_that_does_not_exist_is_a_400_naming_the_parameter(
+    anonymous_client, published_claim, page
+):
+    response = anonymous_client.get(f"/api/claims/?page={page}")
+    assert response.status_code == 400 and "page" in response.json()
