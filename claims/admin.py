@@ -5,7 +5,6 @@ from contextvars import ContextVar
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -17,6 +16,7 @@ from . import workflow
 from .anchoring import AnchoringError, find_quote, quote_selector, shorten
 from .choices import COUNTER_STANCES, ClaimStatus, Stance
 from .models import Claim, CounterEvidence, Document, Evidence, Section, SupportingEvidence, Topic
+from .querysets import has_counter_sources
 from .services import section_at
 
 CURRENT_REQUEST: ContextVar = ContextVar("claim_admin_request", default=None)
@@ -130,11 +130,10 @@ class HasCounterSourcesFilter(admin.SimpleListFilter):
         return [("yes", "Has counter-sources"), ("no", "No counter-sources")]
 
     def queryset(self, request, queryset):
-        counter = Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES)
         if self.value() == "yes":
-            return queryset.filter(Exists(counter))
+            return queryset.filter(has_counter_sources())
         if self.value() == "no":
-            return queryset.filter(~Exists(counter))
+            return queryset.filter(~has_counter_sources())
         return queryset
 
 

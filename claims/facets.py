@@ -1,9 +1,10 @@
 """Facet counts over any claim query, the way Datasette's `_facet` works: one grouped query each."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
-from .choices import COUNTER_STANCES, ClaimStatus, ClaimType, Verdict
-from .models import Claim, Evidence
+from .choices import ClaimStatus, ClaimType, Verdict
+from .models import Claim
+from .querysets import has_counter_sources
 
 FACETS = [
     "claim_type",
@@ -70,7 +71,7 @@ def _grouped(rows, name: str, size: int) -> dict:
 
 
 def _has_counter_sources(rows) -> dict:
-    counter = Exists(Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES))
+    counter = has_counter_sources()
     counts = rows.aggregate(
         yes=Count("pk", filter=Q(counter)),
         no=Count("pk", filter=~Q(counter)),

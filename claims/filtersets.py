@@ -11,8 +11,9 @@ from django_filters.widgets import DateRangeWidget
 
 from config.search import MAX_QUERY_LENGTH, validate_query
 
-from .choices import COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
+from .choices import ClaimStatus, ClaimType, Stance, Verdict
 from .models import Claim, Document, Evidence
+from .querysets import has_counter_sources
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -93,8 +94,7 @@ class ClaimFilterSet(django_filters.FilterSet):
         fields = ["document", "section", "key", "claim_type", "status", "verdict", "topic"]
 
     def filter_has_counter_sources(self, queryset, name, value):
-        counter = Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES)
-        return queryset.filter(Exists(counter) if value else ~Exists(counter))
+        return queryset.filter(has_counter_sources() if value else ~has_counter_sources())
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)

@@ -24,6 +24,16 @@ def claim_search_vector() -> SearchVector:
     )
 
 
+def has_counter_sources() -> Exists:
+    """For a claim queryset: does the claim have a contradicting or qualifying source?
+
+    Used to filter (`filter(has_counter_sources())`, `~...`), annotate and count facets.
+    """
+    from .models import Evidence
+
+    return Exists(Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES))
+
+
 def can_see_unpublished(user) -> bool:
     """Curators and reviewers (anyone who may change claims) see drafts; everyone else does not."""
     return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
@@ -50,15 +60,6 @@ class ClaimQuerySet(models.QuerySet):
             counter_source_count=Count(
                 "evidence", filter=Q(evidence__stance__in=COUNTER_STANCES), distinct=True
             ),
-        )
-
-    def with_counter_source_flag(self):
-        from .models import Evidence
-
-        return self.annotate(
-            has_counter_sources=Exists(
-                Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES)
-            )
         )
 
     def reviewed(self):
