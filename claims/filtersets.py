@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.widgets import DateRangeWidget
 
-from config.search import MAX_QUERY_LENGTH, validate_query
+from config.search import search_filter
 
 from .choices import ClaimStatus, ClaimType, Stance, Verdict
 from .models import Claim, Document, Evidence
@@ -79,14 +79,9 @@ class ClaimFilterSet(django_filters.FilterSet):
     source = django_filters.CharFilter(method="filter_source", help_text="Source key.")
     created = UtcIsoDateTimeFromToRangeFilter(field_name="created_at")
     updated = UtcIsoDateTimeFromToRangeFilter(field_name="updated_at")
-    q = django_filters.CharFilter(
-        method="filter_q",
-        max_length=MAX_QUERY_LENGTH,
-        validators=[validate_query],
-        help_text=(
-            'Full-text search of quote, paraphrase, attribution and verdict summary: words, "a '
-            'phrase", -excluded, or. Ranked, with a highlighted snippet, on PostgreSQL.'
-        ),
+    q = search_filter(
+        'Full-text search of quote, paraphrase, attribution and verdict summary: words, "a '
+        'phrase", -excluded, or. Ranked, with a highlighted snippet, on PostgreSQL.'
     )
 
     class Meta:

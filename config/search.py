@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from rest_framework import serializers
@@ -184,3 +185,13 @@ class SearchHitSerializer(serializers.Serializer):
 
     def get_snippet(self, row) -> str | None:
         return search_snippet(row, self.snippet_texts(row))
+
+
+def search_filter(help_text: str):
+    """The `q` filter of a FilterSet: bounded, validated web-search text, applied by `filter_q`."""
+    return django_filters.CharFilter(
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        validators=[validate_query],
+        help_text=help_text,
+    )

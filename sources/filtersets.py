@@ -2,7 +2,7 @@
 
 import django_filters
 
-from config.search import MAX_QUERY_LENGTH, validate_query
+from config.search import search_filter
 
 from .choices import Reliability, SourceKind
 from .models import Source
@@ -20,15 +20,10 @@ class SourceFilterSet(django_filters.FilterSet):
         field_name="published_on", lookup_expr="year__lte", min_value=1, max_value=9999
     )
     key = django_filters.CharFilter()
-    q = django_filters.CharFilter(
-        method="filter_q",
-        max_length=MAX_QUERY_LENGTH,
-        validators=[validate_query],
-        help_text=(
-            "Full-text search of title, authors, container, publisher and the excerpts of the "
-            'evidence citing the source: words, "a phrase", -excluded, or. Ranked, with a '
-            "highlighted snippet, on PostgreSQL."
-        ),
+    q = search_filter(
+        "Full-text search of title, authors, container, publisher and the excerpts of the "
+        'evidence citing the source: words, "a phrase", -excluded, or. Ranked, with a '
+        "highlighted snippet, on PostgreSQL."
     )
 
     class Meta:
