@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_mixins import VersionedModelForm
+from core.admin import VersionedModelForm
 
 from . import workflow
 from .anchoring import AnchoringError, find_quote, quote_selector, shorten

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.widgets import DateRangeWidget
 
-from config.search import search_filter
+from core.search import search_filter
 
 from .choices import ClaimStatus, ClaimType, Stance, Verdict
 from .models import Claim, Document, Evidence

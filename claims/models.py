@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from config.models import TimeStampedModel
+from core.models import TimeStampedModel
 from sources.models import Source
 
 from .choices import CHECKABLE_VERDICTS, COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict

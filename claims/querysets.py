@@ -5,7 +5,7 @@ from django.db import connections, models
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Concat
 
-from config.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter
+from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter
 
 from .choices import COUNTER_STANCES, PUBLIC_STATUSES, ClaimStatus, Stance, Verdict
 
@@ -77,7 +77,7 @@ class ClaimQuerySet(models.QuerySet):
 
         PostgreSQL: the weighted tsvector (GIN index) against websearch_to_tsquery, with
         `search_rank` (ts_rank) and `search_headline` (ts_headline, hits between
-        config.search.MARK_START/MARK_END) annotated. SQLite: the same syntax as
+        core.search.MARK_START/MARK_END) annotated. SQLite: the same syntax as
         case-insensitive substring matches, with `search_query` annotated so a snippet
         can be cut in Python; no ranking.
         """

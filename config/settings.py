@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "core",
     "sources",
     "claims",
     "accounts",
@@ -62,7 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.RejectNulInPathMiddleware",
+    "core.middleware.RejectNulInPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,11 +191,11 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         # OrderingFilter that puts the best matches first when `q` searched (config/search.py).
-        "config.search.RankedOrderingFilter",
+        "core.search.RankedOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.BoundedPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedPageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.json_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.json_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

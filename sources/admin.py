@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_mixins import VersionedModelForm
+from core.admin import VersionedModelForm
 
 from .models import Source
 

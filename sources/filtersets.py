@@ -2,7 +2,7 @@
 
 import django_filters
 
-from config.search import search_filter
+from core.search import search_filter
 
 from .choices import Reliability, SourceKind
 from .models import Source

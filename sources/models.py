@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from config.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 from .choices import DatePrecision, Reliability, SourceKind
 from .querysets import SourceQuerySet

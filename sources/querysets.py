@@ -32,7 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat
 
-from config.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, positive_terms
+from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, positive_terms
 
 # Mirrors claims.choices; kept as plain strings so this app does not import claims.
 COUNTER_STANCES = ("contradicts", "qualifies")

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from config.search import SearchHitSerializer
+from core.search import SearchHitSerializer
 
 from ..choices import PUBLIC_STATUSES
 from ..facets import MAX_FACET_SIZE

@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from config.serializers import ModelCleanMixin, UniqueRaceMixin
+from core.serializers import ModelCleanMixin, UniqueRaceMixin
 from sources.api.serializers import SourceBriefSerializer
 from sources.models import Source
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ClaimbaseModelViewSet, etag_of
+from core.api import ClaimbaseModelViewSet, etag_of
 
 from .. import workflow
 from ..filtersets import ClaimFilterSet, DocumentFilterSet, EvidenceFilterSet

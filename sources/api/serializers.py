@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
-from config.search import SearchHitSerializer
-from config.serializers import ModelCleanMixin
+from core.search import SearchHitSerializer
+from core.serializers import ModelCleanMixin
 
 from ..models import Source
 

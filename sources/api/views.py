@@ -1,6 +1,6 @@
 """API views for sources."""
 
-from config.api import ClaimbaseModelViewSet
+from core.api import ClaimbaseModelViewSet
 
 from ..filtersets import SourceFilterSet
 from ..models import Source

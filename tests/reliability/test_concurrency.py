@@ -1,7 +1,7 @@
 """Many evidence rows written to one claim at the same time (PostgreSQL, one connection per thread).
 
 Every request is answered 201 or, for a (claim, source, stance) already taken, the 400 a
-sequential duplicate gets, never 500 (without config.serializers.UniqueRaceMixin most of
+sequential duplicate gets, never 500 (without core.serializers.UniqueRaceMixin most of
 the losers of the race got an IntegrityError); the rows that exist are exactly the
 distinct links asked for.
 """

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from config.serializers import api_errors
+from core.serializers import api_errors
 
 WRITE_ACTIONS = ("update", "partial_update", "destroy")
 

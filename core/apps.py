@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Shared plumbing without tables: base viewset, search, serializer and admin mixins,
+    the abstract timestamped model, and the visibility rule."""
+
+    name = "core"
+    verbose_name = "Core"
