@@ -41,7 +41,3 @@ COUNTER_STANCES = (Stance.CONTRADICTS, Stance.QUALIFIES)
 
 # Verdicts that rate a checkable claim (everything but "not checkable").
 CHECKABLE_VERDICTS = tuple(v for v in Verdict.values if v != Verdict.NOT_CHECKABLE)
-
-# Who may see a claim without an account: published claims, and retracted ones
-# (a retraction stays on the public record, marked as such).
-PUBLIC_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)

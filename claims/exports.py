@@ -10,7 +10,9 @@ chunk.
 import csv
 from collections.abc import Iterable, Iterator
 
-from .choices import COUNTER_STANCES, PUBLIC_STATUSES, Stance
+from core.visibility import can_see
+
+from .choices import COUNTER_STANCES, Stance
 from .models import Claim
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,9 +33,9 @@ def safe_cell(value) -> str | int | bool:
     return value
 
 
-def claim_row(claim: Claim, *, unpublished_visible: bool = False) -> list:
-    """`unpublished_visible`: whether the reader may see drafts (else a same-as link to an
-    unpublished claim is left out, as the API leaves it out)."""
+def claim_row(claim: Claim, *, user=None) -> list:
+    """One claim as CSV cells, for `user` (a same-as link to a claim they may not see is
+    left out, as the API leaves it out)."""
     evidence = list(claim.evidence.all())
     supporting = [row for row in evidence if row.stance == Stance.SUPPORTS]
     counter = [row for row in evidence if row.stance in COUNTER_STANCES]
@@ -58,11 +60,7 @@ def claim_row(claim: Claim, *, unpublished_visible: bool = False) -> list:
             f"{row.source.key} ({row.stance}): {row.source.title} — {row.excerpt}"
             for row in counter
         ),
-        "same_as": (
-            claim.same_as_id
-            if claim.same_as_id and (unpublished_visible or claim.same_as.status in PUBLIC_STATUSES)
-            else None
-        ),
+        "same_as": claim.same_as_id if claim.same_as_id and can_see(user, claim.same_as) else None,
         "start": claim.start,
         "end": claim.end,
     }
@@ -76,16 +74,14 @@ class _Line:
         return text
 
 
-def csv_lines(claims: Iterable[Claim], *, unpublished_visible: bool = False) -> Iterator[str]:
+def csv_lines(claims: Iterable[Claim], *, user=None) -> Iterator[str]:
     """The CSV text, line by line: the header, then one line per claim."""
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for claim in claims:
-        yield writer.writerow(claim_row(claim, unpublished_visible=unpublished_visible))
+        yield writer.writerow(claim_row(claim, user=user))
 
 
-def claims_csv(queryset, *, unpublished_visible: bool = False) -> Iterator[str]:
-    """Stream a claim queryset (with_related(), filtered, visible to the reader) as CSV."""
-    return csv_lines(
-        queryset.iterator(chunk_size=CHUNK_SIZE), unpublished_visible=unpublished_visible
-    )
+def claims_csv(queryset, *, user=None) -> Iterator[str]:
+    """Stream a claim queryset (with_related(), filtered, visible to `user`) as CSV."""
+    return csv_lines(queryset.iterator(chunk_size=CHUNK_SIZE), user=user)

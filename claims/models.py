@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.visibility import VisibleQuerySet
 from sources.models import Source
 
 from .choices import CHECKABLE_VERDICTS, COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
@@ -23,7 +24,7 @@ def choices_valid(field: str, choices) -> models.CheckConstraint:
     )
 
 
-class TopicManager(models.Manager):
+class TopicManager(models.Manager.from_queryset(VisibleQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -96,7 +97,7 @@ class Document(TimeStampedModel):
         return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
 
 
-class SectionManager(models.Manager):
+class SectionManager(models.Manager.from_queryset(VisibleQuerySet)):
     def get_by_natural_key(self, document_slug, label):
         return self.get(document__slug=document_slug, label=label)
 

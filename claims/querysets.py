@@ -1,13 +1,14 @@
 """Reusable reads of documents, claims and evidence, built once with their joins."""
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connections, models
+from django.db import connections
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Concat
 
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter
+from core.visibility import VisibleQuerySet, visible_q
 
-from .choices import COUNTER_STANCES, PUBLIC_STATUSES, ClaimStatus, Stance, Verdict
+from .choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
 
 # What a claim search reads, most telling first (the weights of the PostgreSQL vector).
 CLAIM_SEARCH_FIELDS = ["quote", "paraphrase", "attributed_to", "verdict_summary"]
@@ -34,24 +35,16 @@ def has_counter_sources() -> Exists:
     return Exists(Evidence.objects.filter(claim=OuterRef("pk"), stance__in=COUNTER_STANCES))
 
 
-def can_see_unpublished(user) -> bool:
-    """Curators and reviewers (anyone who may change claims) see drafts; everyone else does not."""
-    return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
-
-
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(VisibleQuerySet):
     def with_claim_counts(self, user=None):
-        visible = Q() if can_see_unpublished(user) else Q(claims__status__in=PUBLIC_STATUSES)
+        """Annotate `claim_count`: the document's claims this user may see."""
+        from .models import Claim
+
+        visible = visible_q(user, Claim, via="claims")
         return self.annotate(claim_count=Count("claims", filter=visible, distinct=True))
 
 
-class ClaimQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(status__in=PUBLIC_STATUSES)
-
-    def visible_to(self, user):
-        return self if can_see_unpublished(user) else self.public()
-
+class ClaimQuerySet(VisibleQuerySet):
     def with_evidence_counts(self):
         return self.annotate(
             source_count=Count(
@@ -120,8 +113,5 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
-class EvidenceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if can_see_unpublished(user):
-            return self
-        return self.filter(claim__status__in=PUBLIC_STATUSES)
+class EvidenceQuerySet(VisibleQuerySet):
+    pass

@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from core.visibility import can_see_unpublished, is_public, visible_q
 from sources.choices import DatePrecision
 from sources.models import Source
 
-from .choices import COUNTER_STANCES, PUBLIC_STATUSES, ClaimStatus, ClaimType, Stance, Verdict
+from .choices import COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
 from .documents import OPENING_LABEL
 from .models import Claim, Document, Evidence, Section, Topic
-from .querysets import can_see_unpublished
 
 # A claim awaiting its verdict (drafts) is drawn and listed under this key.
 UNRATED = "unrated"
@@ -57,7 +57,7 @@ class VerdictShare:
 
 def documents_for_reader(user) -> QuerySet[Document]:
     """Every document with the number of claims the user may see, in total and per verdict."""
-    visible = Q() if can_see_unpublished(user) else Q(claims__status__in=PUBLIC_STATUSES)
+    visible = visible_q(user, Claim, via="claims")
     per_verdict = {
         f"verdict_{verdict_key(value)}": Count(
             "claims", filter=visible & Q(claims__verdict=value), distinct=True
@@ -167,7 +167,7 @@ class ReaderClaim:
 
     @property
     def is_public(self) -> bool:
-        return self.claim.status in PUBLIC_STATUSES
+        return is_public(self.claim)
 
     @property
     def is_retracted(self) -> bool:

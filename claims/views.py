@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from core.visibility import can_see_unpublished
+
 from .csp import content_security_policy
 from .models import Document
-from .querysets import can_see_unpublished
 from .reader import ReaderFilters, documents_for_reader, reader_document, verdict_spread
 
 

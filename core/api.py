@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core import visibility
 from core.serializers import api_errors
 
 WRITE_ACTIONS = ("update", "partial_update", "destroy")
@@ -156,4 +157,8 @@ class HistoryMixin:
 
 
 class ClaimbaseModelViewSet(ConditionalWriteMixin, HistoryMixin, viewsets.ModelViewSet):
-    """The base of every resource: ETag / If-Match on writes and a /history/ action."""
+    """The base of every resource: the visibility rule on every action's queryset, ETag /
+    If-Match on writes and a /history/ action."""
+
+    def get_queryset(self):
+        return visibility.restrict(super().get_queryset(), self.request.user)

@@ -31,9 +31,5 @@ class SourceFilterSet(django_filters.FilterSet):
         fields = ["kind", "reliability", "publisher", "key", "language"]
 
     def filter_q(self, queryset, name, value):
-        user = getattr(self.request, "user", None)
         # Excerpts of unpublished claims' evidence are searched only for those who may read them.
-        readers_of_drafts = bool(
-            user and user.is_authenticated and user.has_perm("claims.view_claim")
-        )
-        return queryset.search(value, public_excerpts_only=not readers_of_drafts)
+        return queryset.search(value, user=getattr(self.request, "user", None))

@@ -15,7 +15,7 @@ from django.contrib.postgres.search import (
     SearchVectorCombinable,
     SearchVectorField,
 )
-from django.db import connections, models
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -33,10 +33,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, positive_terms
+from core.visibility import VisibleQuerySet
 
 # Mirrors claims.choices; kept as plain strings so this app does not import claims.
 COUNTER_STANCES = ("contradicts", "qualifies")
-PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 
 
 # What a source search reads besides author names and the excerpts of the evidence citing it.
@@ -70,7 +70,7 @@ def source_search_vector():
     )
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(VisibleQuerySet):
     def with_evidence_counts(self):
         """Annotate how many claims each source supports and contradicts or qualifies."""
         return self.annotate(
@@ -80,22 +80,10 @@ class SourceQuerySet(models.QuerySet):
             ),
         )
 
-    def visible_to(self, user):
-        """Anonymous readers see the sources that published claims cite, nothing else."""
-        if user and user.is_authenticated and user.has_perm("sources.view_source"):
-            return self
-        return self.filter(
-            pk__in=models.Subquery(
-                self.model.objects.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).values(
-                    "pk"
-                )
-            )
-        )
-
-    def search(self, text: str, *, public_excerpts_only: bool = True):
+    def search(self, text: str, *, user=None):
         """Sources matching `text` (web-search syntax) in their own fields or in the excerpts
-        of the evidence citing them; `public_excerpts_only` keeps to the evidence of public
-        claims, so a search never reveals what an unpublished claim's evidence says.
+        of the evidence citing them that `user` may see (anonymous: the evidence of public
+        claims), so a search never reveals what an unpublished claim's evidence says.
 
         Annotations as ClaimQuerySet.search: `search_rank` and `search_headline` on
         PostgreSQL, `search_query` (and `search_excerpt`, an excerpt holding a term) on SQLite.
@@ -103,9 +91,7 @@ class SourceQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        evidence = self.model._meta.get_field("evidence").related_model.objects.all()
-        if public_excerpts_only:
-            evidence = evidence.filter(claim__status__in=PUBLIC_CLAIM_STATUSES)
+        evidence = self.model._meta.get_field("evidence").related_model.objects.visible_to(user)
         if connections[self.db].vendor == "postgresql":
             return self._search_postgresql(text, evidence)
         citing = evidence.filter(source=OuterRef("pk"))

@@ -28,7 +28,6 @@ from ..exports import claims_csv
 from ..facets import DEFAULT_FACET_SIZE, claim_facets
 from ..filtersets import ClaimFilterSet
 from ..models import Claim, Document
-from ..querysets import can_see_unpublished
 from ..similarity import DEFAULT_LIMIT, DEFAULT_THRESHOLD, similar_claims
 from .research_serializers import (
     FacetParamsSerializer,
@@ -141,7 +140,7 @@ class ClaimResearchViewSet(viewsets.GenericViewSet):
         # query once here so that a database error is this request's error, not a cut stream.
         claims.exists()
         response = StreamingHttpResponse(
-            claims_csv(claims, unpublished_visible=can_see_unpublished(request.user)),
+            claims_csv(claims, user=request.user),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
@@ -270,6 +269,9 @@ class DocumentResearchViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = []
 
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
     @extend_schema(
         responses={
             (200, "application/ld+json"): OpenApiResponse(
@@ -282,7 +284,8 @@ class DocumentResearchViewSet(viewsets.GenericViewSet):
         """Every published, rated claim of the document as ClaimReview, in document order."""
         document = self.get_object()
         claims = (
-            Claim.objects.reviewed()
+            Claim.objects.visible_to(request.user)
+            .reviewed()
             .filter(document=document)
             .with_related()
             .defer("document__body", "document__notes")

@@ -3,10 +3,9 @@
 from rest_framework import serializers
 
 from core.search import SearchHitSerializer
+from core.visibility import can_see
 
-from ..choices import PUBLIC_STATUSES
 from ..facets import MAX_FACET_SIZE
-from ..querysets import can_see_unpublished
 from ..similarity import MAX_LIMIT
 
 
@@ -20,10 +19,8 @@ class ClaimResearchFields(SearchHitSerializer):
     def get_same_as(self, claim) -> int | None:
         if claim.same_as_id is None:
             return None
-        request = self.context.get("request")
-        if can_see_unpublished(getattr(request, "user", None)):
-            return claim.same_as_id
-        return claim.same_as_id if claim.same_as.status in PUBLIC_STATUSES else None
+        user = getattr(self.context.get("request"), "user", None)
+        return claim.same_as_id if can_see(user, claim.same_as) else None
 
     def snippet_texts(self, claim) -> list[str]:
         return [claim.quote, claim.paraphrase, claim.attributed_to, claim.verdict_summary]

@@ -17,6 +17,3 @@ class SourceViewSet(ClaimbaseModelViewSet):
     search_fields = ["key", "title", "publisher", "container_title", "notes"]
     ordering_fields = ["key", "title", "published_on", "kind", "reliability", "created_at"]
     ordering = ["key"]
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)

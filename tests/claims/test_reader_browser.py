@@ -12,9 +12,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from claims.choices import COUNTER_STANCES, PUBLIC_STATUSES
+from claims.choices import COUNTER_STANCES
 from claims.datasets import dataset_import
 from claims.models import Claim
+from core.visibility import PUBLIC_CLAIM_STATUSES
 from tests.factories import ClaimFactory, DocumentFactory, EvidenceFactory, SourceFactory
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
@@ -79,7 +80,7 @@ def chromium(chromium_can_run):
 def seed(transactional_db):
     """The seed dataset, imported for this test (the live server sees committed data only)."""
     dataset_import(paths=[SEED])
-    public = Claim.objects.filter(document__slug=SEED_SLUG, status__in=PUBLIC_STATUSES)
+    public = Claim.objects.filter(document__slug=SEED_SLUG, status__in=PUBLIC_CLAIM_STATUSES)
     return {
         "public_count": public.count(),
         "keys": list(public.order_by("start").values_list("key", flat=True)),

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.test import Client
 from django.utils.html import escape
 
-from claims.choices import PUBLIC_STATUSES
 from claims.datasets import dataset_import
 from claims.models import Claim, Document
+from core.visibility import PUBLIC_CLAIM_STATUSES
 from tests.claims.test_reader import detail_templates, detail_url, rendered_text
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
@@ -48,7 +48,7 @@ def test_every_published_seed_claim_is_a_span_at_its_offsets(seed_page):
     response, document, claims = seed_page
     rendered = rendered_text(response.content.decode())
     by_id = {span["attrs"]["id"]: span for span in rendered.spans if "id" in span["attrs"]}
-    public = [claim for claim in claims if claim.status in PUBLIC_STATUSES]
+    public = [claim for claim in claims if claim.status in PUBLIC_CLAIM_STATUSES]
     assert len(public) >= 100  # the seed is curated further over time; its claims come from the DB
     for claim in public:
         span = by_id[claim.key]
@@ -70,7 +70,7 @@ def test_every_published_seed_claim_is_a_span_at_its_offsets(seed_page):
 def test_claims_in_review_are_not_in_the_public_seed_page(seed_page):
     response, _document, claims = seed_page
     html = response.content.decode()
-    hidden = [claim for claim in claims if claim.status not in PUBLIC_STATUSES]
+    hidden = [claim for claim in claims if claim.status not in PUBLIC_CLAIM_STATUSES]
     assert hidden, "the seed keeps some claims in review; this test needs at least one"
     templates = detail_templates(html)
     for claim in hidden:
@@ -88,7 +88,7 @@ def test_seed_sections_are_headings_and_every_claim_has_its_details(seed_page):
     assert rendered.headings == ["I", "II", "III", "IV"]
     assert rendered.added_headings == []
     templates = detail_templates(html)
-    assert list(templates) == [c.key for c in claims if c.status in PUBLIC_STATUSES]
+    assert list(templates) == [c.key for c in claims if c.status in PUBLIC_CLAIM_STATUSES]
 
 
 def test_seed_claim_details_show_sources_and_counter_sources(seed_page):
