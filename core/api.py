@@ -1,7 +1,9 @@
-"""API-wide plumbing: JSON errors, optimistic concurrency (ETag / If-Match), per-object history."""
+"""API-wide plumbing: the base viewset (visibility, ETag / If-Match, history), JSON errors,
+the router of each app's resources and the API root that lists them all."""
 
 import hashlib
 import json
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -10,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import exception_handler
 
 from core import visibility
@@ -162,3 +165,39 @@ class ClaimbaseModelViewSet(ConditionalWriteMixin, HistoryMixin, viewsets.ModelV
 
     def get_queryset(self):
         return visibility.restrict(super().get_queryset(), self.request.user)
+
+
+# A route whose last part is a file name, e.g. claims/export\.csv (url_path=r"export\.csv").
+_FILE_NAME_ROUTE = re.compile(r"\\\.\w+\{trailing_slash\}\$$")
+
+
+class ResourceRouter(DefaultRouter):
+    r"""The router of one app's resources (each app's api/urls.py has one).
+
+    DefaultRouter's routes and format suffixes, without its API root: config/urls.py
+    serves one root for every app (api_root_view). An action named like a file
+    (`url_path=r"export\.csv"`) also answers without the trailing slash, as a file name
+    reads; the schema keeps the one path with the slash.
+    """
+
+    include_root_view = False
+
+    def get_routes(self, viewset):
+        routes = super().get_routes(viewset)
+        return [
+            route._replace(url=route.url.replace("{trailing_slash}$", "/?$"))
+            if _FILE_NAME_ROUTE.search(route.url)
+            else route
+            for route in routes
+        ]
+
+
+def api_root_view(*routers: DefaultRouter):
+    """The browsable root of /api/: every resource of the given routers, by prefix."""
+    return APIRootView.as_view(
+        api_root_dict={
+            prefix: router.routes[0].name.format(basename=basename)
+            for router in routers
+            for prefix, _viewset, basename in router.registry
+        }
+    )

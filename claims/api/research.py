@@ -1,34 +1,29 @@
-"""API of the research features: facets, CSV export, similar claims, same-as links, ClaimReview.
+"""The research features as actions of the resources they extend (claims and documents).
 
-These viewsets sit beside ClaimViewSet and DocumentViewSet on the same URL prefixes
-(claims/facets/, claims/export.csv, claims/{id}/similar/, claims/{id}/same-as/,
-claims/{id}/claimreview/, documents/{slug}/claimreview/) and read through the same
-querysets, FilterSet and `q` search, so every list filter applies to them too.
+ClaimViewSet gains facets/, export.csv, {id}/similar/, {id}/same-as/ and
+{id}/claimreview/; DocumentViewSet gains {slug}/claimreview/. Being actions of the same
+viewsets, they read through the same queryset (restricted by core.visibility), FilterSet,
+search and ordering as the lists, so every list filter applies to them too. The work
+itself is done in claims/research/.
 """
 
 import json
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
-from rest_framework import exceptions, permissions, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from .. import services
-from ..choices import CHECKABLE_VERDICTS, ClaimStatus
-from ..claimreview import claim_review_document, claim_review_feed
-from ..exports import claims_csv
-from ..facets import DEFAULT_FACET_SIZE, claim_facets
-from ..filtersets import ClaimFilterSet
-from ..models import Claim, Document
-from ..similarity import DEFAULT_LIMIT, DEFAULT_THRESHOLD, similar_claims
+from ..models import Claim
+from ..research.claimreview import claim_review_document, claim_review_feed, is_reviewed
+from ..research.csv_export import claims_csv
+from ..research.facets import DEFAULT_FACET_SIZE, claim_facets
+from ..research.same_as import confirmed_same, same_as_links
+from ..research.similarity import DEFAULT_LIMIT, DEFAULT_THRESHOLD, similar_claims
 from .research_serializers import (
     FacetParamsSerializer,
     FacetsSerializer,
@@ -37,8 +32,10 @@ from .research_serializers import (
     SimilarClaimsSerializer,
     SimilarParamsSerializer,
 )
-from .serializers import ClaimSerializer
-from .views import ClaimViewSet
+
+JSON_LD_RESPONSE = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="schema.org ClaimReview, JSON-LD"
+)
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -71,34 +68,8 @@ class SameAsPermission(permissions.BasePermission):
         return bool(request.user.is_authenticated and request.user.has_perm("claims.change_claim"))
 
 
-def absolute_url(request):
-    return request.build_absolute_uri
-
-
-def is_reviewed(claim: Claim) -> bool:
-    """Mirrors ClaimQuerySet.reviewed(): published, with a verdict that rates the claim."""
-    return claim.status == ClaimStatus.PUBLISHED and claim.verdict in CHECKABLE_VERDICTS
-
-
-class ClaimResearchViewSet(viewsets.GenericViewSet):
-    """Facets, CSV export, similar claims, same-as links and ClaimReview for claims.
-
-    Anonymous readers see public claims only, through every one of these.
-    """
-
-    queryset = Claim.objects.with_related()
-    serializer_class = ClaimSerializer
-    filterset_class = ClaimFilterSet
-    search_fields = ClaimViewSet.search_fields
-    ordering_fields = ClaimViewSet.ordering_fields
-    ordering = ClaimViewSet.ordering
-    pagination_class = None
-
-    def get_queryset(self):
-        queryset = super().get_queryset().visible_to(self.request.user)
-        if not self.detail:
-            queryset = queryset.defer("document__body", "document__notes")
-        return queryset
+class ClaimResearchActions:
+    """Facets, CSV export, similar claims, same-as links and ClaimReview, for ClaimViewSet."""
 
     @extend_schema(
         filters=True,
@@ -111,7 +82,7 @@ class ClaimResearchViewSet(viewsets.GenericViewSet):
         ],
         responses=FacetsSerializer,
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request):
         """Counts by claim_type, verdict, status, section, topic, attributed_to and
         has_counter_sources for the claims the same filters and `q` select in the list."""
@@ -129,7 +100,9 @@ class ClaimResearchViewSet(viewsets.GenericViewSet):
     @action(
         detail=False,
         methods=["get"],
-        url_path="export.csv",
+        url_path=r"export\.csv",
+        url_name="export-csv",
+        pagination_class=None,
         renderer_classes=[JSONRenderer, CSVRenderer],
     )
     def export_csv(self, request):
@@ -140,8 +113,7 @@ class ClaimResearchViewSet(viewsets.GenericViewSet):
         # query once here so that a database error is this request's error, not a cut stream.
         claims.exists()
         response = StreamingHttpResponse(
-            claims_csv(claims, user=request.user),
-            content_type="text/csv; charset=utf-8",
+            claims_csv(claims, user=request.user), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
         return response
@@ -183,7 +155,7 @@ class ClaimResearchViewSet(viewsets.GenericViewSet):
                 "verdict": other.verdict,
                 "score": round(score, 4),
                 "same_document": other.document_id == claim.document_id,
-                "confirmed_same": _linked(claim, other),
+                "confirmed_same": confirmed_same(claim, other),
             }
             for other, score in found.matches
         ]
@@ -222,23 +194,9 @@ class ClaimResearchViewSet(viewsets.GenericViewSet):
                 if target is None:
                     raise exceptions.ValidationError({"same_as": [f"No claim {target_id}."]})
             claim = services.claim_set_same_as(claim=claim, same_as=target)
-        return Response(SameAsSerializer(self._same_as_state(claim)).data)
+        return Response(SameAsSerializer(same_as_links(claim, user=request.user)).data)
 
-    def _same_as_state(self, claim) -> dict:
-        visible = Claim.objects.visible_to(self.request.user)
-        same_as = claim.same_as_id
-        if same_as is not None and not visible.filter(pk=same_as).exists():
-            same_as = None
-        restatements = visible.filter(same_as=claim).order_by("pk").values_list("pk", flat=True)
-        return {"claim": claim.pk, "same_as": same_as, "restatements": list(restatements)}
-
-    @extend_schema(
-        responses={
-            (200, "application/ld+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="schema.org ClaimReview, JSON-LD"
-            )
-        }
-    )
+    @extend_schema(responses={(200, "application/ld+json"): JSON_LD_RESPONSE})
     @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
     def claimreview(self, request, pk=None):
         """schema.org ClaimReview (JSON-LD) of a published, rated claim, with its evidence."""
@@ -248,29 +206,11 @@ class ClaimResearchViewSet(viewsets.GenericViewSet):
                 "This claim has no published review: ClaimReview covers published claims "
                 "with a verdict that rates them (not opinions, not retracted claims)."
             )
-        return Response(claim_review_document(claim, absolute_url(request)))
+        return Response(claim_review_document(claim, request.build_absolute_uri))
 
 
-@extend_schema_view(export_csv=extend_schema(exclude=True))
-class ClaimExportAlias(ClaimResearchViewSet):
-    """claims/export.csv without the trailing slash (kept out of the schema: same operation)."""
-
-
-def _linked(claim: Claim, other: Claim) -> bool:
-    roots = {claim.same_as_id or claim.pk, other.same_as_id or other.pk}
-    return len(roots) == 1
-
-
-class DocumentResearchViewSet(viewsets.GenericViewSet):
-    """A document's reviewed claims as one ClaimReview JSON-LD feed."""
-
-    queryset = Document.objects.defer("body", "notes")
-    lookup_field = "slug"
-    pagination_class = None
-    filter_backends = []
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+class DocumentClaimReviewAction:
+    """A document's reviewed claims as one ClaimReview JSON-LD feed, for DocumentViewSet."""
 
     @extend_schema(
         responses={
@@ -279,7 +219,12 @@ class DocumentResearchViewSet(viewsets.GenericViewSet):
             )
         }
     )
-    @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        renderer_classes=[JSONLDRenderer, JSONRenderer],
+    )
     def claimreview(self, request, slug=None):
         """Every published, rated claim of the document as ClaimReview, in document order."""
         document = self.get_object()
@@ -291,4 +236,4 @@ class DocumentResearchViewSet(viewsets.GenericViewSet):
             .defer("document__body", "document__notes")
             .order_by("start", "key")
         )
-        return Response(claim_review_feed(document, claims, absolute_url(request)))
+        return Response(claim_review_feed(document, claims, request.build_absolute_uri))

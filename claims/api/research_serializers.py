@@ -5,8 +5,8 @@ from rest_framework import serializers
 from core.search import SearchHitSerializer
 from core.visibility import can_see
 
-from ..facets import MAX_FACET_SIZE
-from ..similarity import MAX_LIMIT
+from ..research.facets import MAX_FACET_SIZE
+from ..research.similarity import MAX_LIMIT
 
 
 class ClaimResearchFields(SearchHitSerializer):

@@ -1,4 +1,8 @@
-"""API views: thin viewsets over querysets built once in claims.querysets."""
+"""API views: thin viewsets over querysets built once in claims.querysets.
+
+Every viewset derives from core.api.ClaimbaseModelViewSet, which restricts its queryset
+with core.visibility; the research features are actions mixed in from .research.
+"""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -9,6 +13,7 @@ from core.api import ClaimbaseModelViewSet, etag_of
 from .. import workflow
 from ..filtersets import ClaimFilterSet, DocumentFilterSet, EvidenceFilterSet
 from ..models import Claim, Document, Evidence, Section, Topic
+from .research import ClaimResearchActions, DocumentClaimReviewAction
 from .serializers import (
     ClaimDetailSerializer,
     ClaimSerializer,
@@ -21,7 +26,7 @@ from .serializers import (
 )
 
 
-class DocumentViewSet(ClaimbaseModelViewSet):
+class DocumentViewSet(DocumentClaimReviewAction, ClaimbaseModelViewSet):
     """Analysed documents; the detail view carries the full text and its sections."""
 
     queryset = Document.objects.all()
@@ -32,7 +37,10 @@ class DocumentViewSet(ClaimbaseModelViewSet):
     ordering = ["-published_on", "title"]
 
     def get_queryset(self):
-        queryset = super().get_queryset().with_claim_counts(self.request.user)
+        queryset = super().get_queryset()
+        if self.action == "claimreview":
+            return queryset.defer("body", "notes")  # the feed shows the claims, not the text
+        queryset = queryset.with_claim_counts(self.request.user)
         if self.action == "list":
             return queryset.defer("body", "notes")
         return queryset.prefetch_related("sections")
@@ -42,6 +50,8 @@ class DocumentViewSet(ClaimbaseModelViewSet):
 
 
 class SectionViewSet(ClaimbaseModelViewSet):
+    """Labelled spans of a document's text (the opening, I, II, ...)."""
+
     queryset = Section.objects.select_related("document").only(
         "id", "label", "title", "order", "start", "end", "document__slug"
     )
@@ -51,7 +61,7 @@ class SectionViewSet(ClaimbaseModelViewSet):
     ordering = ["document_id", "order"]
 
 
-class ClaimViewSet(ClaimbaseModelViewSet):
+class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
     """Claims with their sources and counter-sources. Anonymous readers see public claims only."""
 
     queryset = Claim.objects.with_related()
@@ -70,8 +80,8 @@ class ClaimViewSet(ClaimbaseModelViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == "list":
-            # The document body is large and the list does not show it.
+        if not self.detail:
+            # The document body is large and lists (and facets, exports) do not show it.
             queryset = queryset.defer("document__body", "document__notes")
         return queryset
 
@@ -115,6 +125,8 @@ class EvidenceViewSet(ClaimbaseModelViewSet):
 
 
 class TopicViewSet(ClaimbaseModelViewSet):
+    """Subjects that claims are tagged with."""
+
     queryset = Topic.objects.all()
     serializer_class = TopicSerializer
     lookup_field = "slug"

@@ -1,16 +1,13 @@
-"""CSL-JSON exports of sources: one (sources/{key}/csl/) or any filtered list (sources/csl/)."""
+"""CSL-JSON actions of the sources resource: one source (sources/{key}/csl/) or any
+filtered list (sources/csl/), for Zotero, Pandoc and citation processors."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ..csl import MEDIA_TYPE, source_to_csl, sources_to_csl
-from ..filtersets import SourceFilterSet
-from ..models import Source
-from .serializers import SourceSerializer
-from .views import SourceViewSet
 
 # A bibliography is one JSON array, so the list export is not paginated; past this many
 # items the request is refused and the filters must narrow it.
@@ -36,27 +33,18 @@ class CSLJSONRenderer(JSONRenderer):
     format = "csl"
 
 
-class SourceCSLViewSet(viewsets.GenericViewSet):
-    """Sources as CSL-JSON for Zotero, Pandoc and citation processors.
-
-    Anonymous readers get the sources that public claims cite, as in the source list.
-    """
-
-    queryset = Source.objects.all()
-    serializer_class = SourceSerializer
-    filterset_class = SourceFilterSet
-    lookup_field = "key"
-    search_fields = SourceViewSet.search_fields
-    ordering_fields = SourceViewSet.ordering_fields
-    ordering = SourceViewSet.ordering
-    pagination_class = None
-    renderer_classes = [CSLJSONRenderer, JSONRenderer]
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+class SourceCSLActions:
+    """Sources as CSL-JSON, for SourceViewSet: the same sources (anonymous readers: those
+    public claims cite), filters and `q` as the source list."""
 
     @extend_schema(operation_id="sources_csl_list", filters=True, responses=CSL_RESPONSE)
-    @action(detail=False, methods=["get"], url_path="csl")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="csl",
+        pagination_class=None,
+        renderer_classes=[CSLJSONRenderer, JSONRenderer],
+    )
     def csl_list(self, request):
         """The sources the list's filters and `q` select, as one CSL-JSON array."""
         sources = self.filter_queryset(self.get_queryset())
@@ -68,7 +56,12 @@ class SourceCSLViewSet(viewsets.GenericViewSet):
         return Response(sources_to_csl(items))
 
     @extend_schema(operation_id="sources_csl_retrieve", responses=CSL_RESPONSE)
-    @action(detail=True, methods=["get"], url_path="csl")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="csl",
+        renderer_classes=[CSLJSONRenderer, JSONRenderer],
+    )
     def csl(self, request, key=None):
         """One source as CSL-JSON (an array of one item, as CSL-JSON files are)."""
         return Response([source_to_csl(self.get_object())])

@@ -1,13 +1,14 @@
-"""API views for sources."""
+"""API views for sources: the resource, with its CSL-JSON actions."""
 
 from core.api import ClaimbaseModelViewSet
 
 from ..filtersets import SourceFilterSet
 from ..models import Source
+from .csl import SourceCSLActions
 from .serializers import SourceSerializer
 
 
-class SourceViewSet(ClaimbaseModelViewSet):
+class SourceViewSet(SourceCSLActions, ClaimbaseModelViewSet):
     """Citable works. Anonymous readers see the sources that published claims cite."""
 
     queryset = Source.objects.with_evidence_counts()

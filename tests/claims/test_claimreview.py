@@ -9,8 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pyld import jsonld
 
-from claims.claimreview import BEST_RATING, RATING_VALUES, WORST_RATING, claim_reviewed_text
 from claims.models import Claim
+from claims.research.claimreview import (
+    BEST_RATING,
+    RATING_VALUES,
+    WORST_RATING,
+    claim_reviewed_text,
+)
 from tests.factories import ClaimFactory, DocumentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.exports import COLUMNS, safe_cell
+from claims.research.csv_export import COLUMNS, safe_cell
 from tests.factories import ClaimFactory, DocumentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

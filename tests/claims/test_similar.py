@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from claims.models import Claim
-from claims.similarity import trigram_similarity
+from claims.research.similarity import trigram_similarity
 from tests.factories import ClaimFactory, DocumentFactory, user_with_permissions
 
 pytestmark = pytest.mark.django_db

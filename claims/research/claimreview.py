@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable
 
 from django.urls import NoReverseMatch, reverse
 
-from .choices import Stance, Verdict
-from .models import Claim, Document
+from ..choices import CHECKABLE_VERDICTS, ClaimStatus, Stance, Verdict
+from ..models import Claim, Document
 from .similarity import without_reporting_clause
 
 ORGANISATION = "Claimbase"
@@ -205,3 +205,8 @@ def claim_review_feed(document: Document, claims: Iterable[Claim], absolute: Abs
         "@context": CONTEXT,
         "@graph": [claim_review(claim, absolute) for claim in claims],
     }
+
+
+def is_reviewed(claim: Claim) -> bool:
+    """Whether a ClaimReview describes this claim; mirrors ClaimQuerySet.reviewed()."""
+    return claim.status == ClaimStatus.PUBLISHED and claim.verdict in CHECKABLE_VERDICTS

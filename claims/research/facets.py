@@ -2,9 +2,9 @@
 
 from django.db.models import Count, Q
 
-from .choices import ClaimStatus, ClaimType, Verdict
-from .models import Claim
-from .querysets import has_counter_sources
+from ..choices import ClaimStatus, ClaimType, Verdict
+from ..models import Claim
+from ..querysets import has_counter_sources
 
 FACETS = [
     "claim_type",

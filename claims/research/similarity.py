@@ -22,7 +22,7 @@ from django.db import connections
 from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Greatest
 
-from .models import Claim
+from ..models import Claim
 
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_LIMIT = 20

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 
 from core.visibility import can_see
 
-from .choices import COUNTER_STANCES, Stance
-from .models import Claim
+from ..choices import COUNTER_STANCES, Stance
+from ..models import Claim
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 500
