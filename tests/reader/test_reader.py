@@ -12,9 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.csp import READER_POLICY
 from claims.models import Document
-from claims.reader import (
+from reader.csp import READER_POLICY
+from reader.pages import (
     ReaderClaim,
     ReaderFilters,
     build_blocks,
@@ -204,7 +204,7 @@ def test_markup_in_text_claims_and_evidence_renders_as_text(client, markup_claim
     assert rendered.text == MARKUP_BODY
     assert [span["text"] for span in rendered.spans] == [markup_claim.quote]
     # The only script on the page is the reader's own static file.
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/claims/reader.js">']
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/reader/reader.js">']
 
 
 def test_only_web_addresses_become_links(client, markup_claim):

@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from claims.models import Document
 from core.visibility import can_see_unpublished
 
 from .csp import content_security_policy
-from .models import Document
-from .reader import ReaderFilters, documents_for_reader, reader_document, verdict_spread
+from .pages import ReaderFilters, documents_for_reader, reader_document, verdict_spread
 
 
 @require_safe
@@ -20,7 +20,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     rows = [(document, verdict_spread(document)) for document in documents]
     return render(
         request,
-        "claims/reader/document_list.html",
+        "reader/document_list.html",
         {"rows": rows, "can_see_unpublished": can_see_unpublished(request.user)},
     )
 
@@ -30,13 +30,13 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @content_security_policy
 def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One document as written, each claim the reader may see highlighted by verdict."""
-    document = get_object_or_404(Document, slug=slug)
+    document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
     page = reader_document(document, request.user)
     filters = ReaderFilters.from_query(request.GET)
     matching, total = page.apply_filters(filters)
     return render(
         request,
-        "claims/reader/document_detail.html",
+        "reader/document_detail.html",
         {
             "document": document,
             "page": page,

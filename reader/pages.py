@@ -1,17 +1,16 @@
-"""Reads for the reader pages: documents with their verdict spread, a document cut into claim spans."""
+"""What the reader pages show: documents with their verdict spread, a document cut into claim spans."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from claims.choices import COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
+from claims.documents import OPENING_LABEL
+from claims.models import Claim, Document, Evidence, Section, Topic
 from core.visibility import can_see_unpublished, is_public, visible_q
 from sources.choices import DatePrecision
 from sources.models import Source
-
-from .choices import COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
-from .documents import OPENING_LABEL
-from .models import Claim, Document, Evidence, Section, Topic
 
 # A claim awaiting its verdict (drafts) is drawn and listed under this key.
 UNRATED = "unrated"

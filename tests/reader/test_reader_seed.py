@@ -11,7 +11,7 @@ from django.utils.html import escape
 from claims.datasets import dataset_import
 from claims.models import Claim, Document
 from core.visibility import PUBLIC_CLAIM_STATUSES
-from tests.claims.test_reader import detail_templates, detail_url, rendered_text
+from tests.reader.test_reader import detail_templates, detail_url, rendered_text
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 SEED_SLUG = "respect-history-china-us-relations"
