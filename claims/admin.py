@@ -1,10 +1,13 @@
-"""The curator's desk: claims with their sources and counter-sources, documents, topics."""
+"""The curator's desk: claims with their sources and counter-sources, documents, topics.
 
-from contextvars import ContextVar
+The admin decides nothing itself: anchoring is services.anchor_claim, status moves are
+workflow.claim_transition (buttons and list actions both come from workflow.TRANSITIONS).
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -12,14 +15,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedModelForm
 
-from . import workflow
-from .anchoring import AnchoringError, find_quote, quote_selector, shorten
-from .choices import COUNTER_STANCES, ClaimStatus, Stance
+from . import services, workflow
+from .anchoring import quote_selector, shorten
+from .choices import COUNTER_STANCES, Stance
 from .models import Claim, CounterEvidence, Document, Evidence, Section, SupportingEvidence, Topic
 from .querysets import has_counter_sources
-from .services import section_at
-
-CURRENT_REQUEST: ContextVar = ContextVar("claim_admin_request", default=None)
 
 
 class SectionInline(admin.TabularInline):
@@ -104,21 +104,21 @@ class ClaimAdminForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        document, quote = cleaned.get("document"), cleaned.get("quote")
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if document is None or not quote:
+        if cleaned.get("document") is None or not cleaned.get("quote"):
+            return cleaned  # the missing field has its own error
+        placed = Claim(
+            document=cleaned["document"],
+            quote=cleaned["quote"],
+            start=cleaned.get("start"),
+            end=cleaned.get("end"),
+            section=cleaned.get("section"),
+        )
+        try:
+            services.anchor_claim(placed, occurrence=cleaned.get("occurrence"))
+        except ValidationError as error:
+            self.add_error(None, error)
             return cleaned
-        if start is None or end is None or document.body[start:end] != quote:
-            try:
-                anchor = find_quote(document.body, quote, occurrence=cleaned.get("occurrence"))
-            except AnchoringError as error:
-                self.add_error("quote", str(error))
-                return cleaned
-            cleaned["start"], cleaned["end"] = anchor.start, anchor.end
-            self.instance.start, self.instance.end = anchor.start, anchor.end
-            if cleaned.get("section") is None:
-                cleaned["section"] = section_at(document, anchor.start, anchor.end)
-                self.instance.section = cleaned["section"]
+        cleaned.update(start=placed.start, end=placed.end, section=placed.section)
         return cleaned
 
 
@@ -137,6 +137,17 @@ class HasCounterSourcesFilter(admin.SimpleListFilter):
         return queryset
 
 
+def transition_action(transition: workflow.Transition):
+    """A changelist action making one workflow move on every selected claim."""
+
+    @admin.action(description=f"{transition.label} (selected claims)", permissions=["change"])
+    def move(modeladmin, request, queryset):
+        modeladmin.transition_action(request, queryset, transition.target)
+
+    move.__name__ = transition.name
+    return move
+
+
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
     form = ClaimAdminForm
@@ -152,10 +163,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
     search_fields = ["key", "quote", "paraphrase", "attributed_to"]
     autocomplete_fields = ["topics", "same_as"]
     readonly_fields = [
-        "quote_in_context", "status", "workflow", "reviewed_by", "reviewed_at", "created_at", "updated_at",
+        "quote_in_context", "status", "reviewed_by", "reviewed_at", "created_at", "updated_at",
         "restatements",
     ]  # fmt: skip
-    actions = ["submit_for_review", "send_back_to_draft", "publish", "retract"]
+    actions = [transition_action(transition) for transition in workflow.TRANSITIONS]
     fieldsets = [
         (
             None,
@@ -179,7 +190,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             "Review",
             {
                 "fields": [
-                    ("status", "workflow"),
+                    "status",
                     "verdict",
                     "verdict_summary",
                     "review_note",
@@ -223,6 +234,14 @@ class ClaimAdmin(SimpleHistoryAdmin):
     @staticmethod
     def _is_changelist(request):
         return request.resolver_match and request.resolver_match.url_name.endswith("changelist")
+
+    def get_actions(self, request):
+        """Only the moves this user may make (the workflow still checks each claim)."""
+        actions = super().get_actions(request)
+        for transition in workflow.TRANSITIONS:
+            if not request.user.has_perm(transition.permission):
+                actions.pop(transition.name, None)
+        return actions
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -269,51 +288,15 @@ class ClaimAdmin(SimpleHistoryAdmin):
         moved = sum(self.apply_transition(request, claim, target) for claim in queryset)
         self.message_user(request, f"{moved} of {queryset.count()} claim(s) moved to {target}.")
 
-    @admin.action(description="Submit selected claims for review", permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        self.transition_action(request, queryset, ClaimStatus.IN_REVIEW)
-
-    @admin.action(description="Send selected claims back to draft", permissions=["change"])
-    def send_back_to_draft(self, request, queryset):
-        self.transition_action(request, queryset, ClaimStatus.DRAFT)
-
-    @admin.action(description="Publish selected claims", permissions=["change"])
-    def publish(self, request, queryset):
-        self.transition_action(request, queryset, ClaimStatus.PUBLISHED)
-
-    @admin.action(description="Retract selected claims", permissions=["change"])
-    def retract(self, request, queryset):
-        self.transition_action(request, queryset, ClaimStatus.RETRACTED)
-
-    @admin.display(description="workflow")
-    def workflow(self, claim):
-        """Buttons for the moves this user may make; they post the form to the transition view."""
-        if not claim.pk:
-            return "New claims start as drafts."
-        request = CURRENT_REQUEST.get()
-        moves = workflow.available_transitions(claim, request.user) if request else []
-        if not moves:
-            return "No move available to you."
-        return format_html_join(
-            " ",
-            '<button type="submit" class="button" formaction="{}" formnovalidate>{}</button>',
-            (
-                (reverse("admin:claims_claim_transition", args=[claim.pk, move.target]), move.label)
-                for move in moves
-            ),
-        )
-
-    def changeform_view(self, request, *args, **kwargs):
-        # The workflow buttons depend on who is looking; a ModelAdmin is shared between
-        # threads, so the request goes in a context variable, not on self.
-        token = CURRENT_REQUEST.set(request)
-        try:
-            response = super().changeform_view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()  # render while the request is set: templates render lazily
-            return response
-        finally:
-            CURRENT_REQUEST.reset(token)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The change page lists the workflow moves this user may make on the claim, as
+        buttons posting to transition_view (template admin/claims/claim/change_form.html)."""
+        if obj is not None and obj.pk:
+            context["workflow_moves"] = [
+                (move.label, reverse("admin:claims_claim_transition", args=[obj.pk, move.target]))
+                for move in workflow.available_transitions(obj, request.user)
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="quote")
     def short_quote(self, claim):
@@ -367,8 +350,6 @@ class TopicAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
 
     @admin.display(description="claims", ordering="claim_count")

@@ -1,7 +1,7 @@
-"""Writes that touch several rows: anchoring a new claim, creating it with its evidence.
+"""Writes that touch several rows: anchoring a claim, creating it with its evidence, same-as links.
 
 Every service validates through the model (full_clean) inside one transaction, so
-a failure leaves nothing half-written.
+a failure leaves nothing half-written. The API and the admin both call these.
 """
 
 from collections.abc import Iterable
@@ -21,14 +21,26 @@ def section_at(document: Document, start: int, end: int) -> Section | None:
 
 
 def anchor_claim(claim: Claim, *, occurrence: int | None = None) -> None:
-    """Fill in a claim's offsets (and section, when unset) from its quote."""
-    try:
-        anchor = find_quote(claim.document.body, claim.quote, occurrence=occurrence)
-    except AnchoringError as error:
-        raise ValidationError({"quote": str(error)}) from error
-    claim.start, claim.end = anchor.start, anchor.end
+    """Place a claim's quote in its document's text: offsets and, when unset, section.
+
+    Offsets that already hold the quote are kept (unless `occurrence`, 1-based, asks for
+    a particular one); missing offsets, or offsets where the text reads otherwise, are
+    found from the quote. An absent or ambiguous quote is a ValidationError on `quote`.
+    """
+    body = claim.document.body
+    holds_quote = (
+        claim.start is not None
+        and claim.end is not None
+        and body[claim.start : claim.end] == claim.quote
+    )
+    if occurrence is not None or not holds_quote:
+        try:
+            anchor = find_quote(body, claim.quote, occurrence=occurrence)
+        except AnchoringError as error:
+            raise ValidationError({"quote": str(error)}) from error
+        claim.start, claim.end = anchor.start, anchor.end
     if claim.section_id is None:
-        claim.section = section_at(claim.document, anchor.start, anchor.end)
+        claim.section = section_at(claim.document, claim.start, claim.end)
 
 
 def claim_create(
@@ -53,12 +65,12 @@ def claim_create(
         claim = Claim(document=document, key=key, quote=quote, claim_type=claim_type, **fields)
         if user is not None:
             claim._history_user = user  # who to name in the history outside a request
+        claim.start, claim.end = start, end
         if start is None or end is None:
             anchor_claim(claim, occurrence=occurrence)
-        else:
-            claim.start, claim.end = start, end
-            if claim.section_id is None:
-                claim.section = section_at(document, start, end)
+        elif claim.section_id is None:
+            # Offsets given are checked by full_clean(), not corrected: only the section is filled.
+            claim.section = section_at(document, start, end)
         claim.full_clean()
         claim.save()
         claim.topics.set(topics)

@@ -16,6 +16,12 @@ from .models import Claim
 
 @dataclass(frozen=True)
 class Transition:
+    """One move of the workflow: from `source` to `target`, for holders of `permission`.
+
+    `name` identifies the move in code (the admin's list action), `label` says it to people.
+    """
+
+    name: str
     source: str
     target: str
     permission: str
@@ -24,13 +30,25 @@ class Transition:
 
 TRANSITIONS = [
     Transition(
-        ClaimStatus.DRAFT, ClaimStatus.IN_REVIEW, "claims.change_claim", "Submit for review"
+        "submit_for_review",
+        ClaimStatus.DRAFT,
+        ClaimStatus.IN_REVIEW,
+        "claims.change_claim",
+        "Submit for review",
     ),
     Transition(
-        ClaimStatus.IN_REVIEW, ClaimStatus.DRAFT, "claims.change_claim", "Send back to draft"
+        "send_back_to_draft",
+        ClaimStatus.IN_REVIEW,
+        ClaimStatus.DRAFT,
+        "claims.change_claim",
+        "Send back to draft",
     ),
-    Transition(ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED, "claims.publish_claim", "Publish"),
-    Transition(ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED, "claims.retract_claim", "Retract"),
+    Transition(
+        "publish", ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED, "claims.publish_claim", "Publish"
+    ),
+    Transition(
+        "retract", ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED, "claims.retract_claim", "Retract"
+    ),
 ]
 
 # Once published, a claim stays on the record: it can be retracted, never deleted.

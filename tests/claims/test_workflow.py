@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from claims import workflow
 from claims.models import Claim
 from tests import api
 from tests.conftest import api_client_for
@@ -222,6 +223,23 @@ class TestAdminWorkflow:
         incomplete.refresh_from_db()
         assert (complete.status, incomplete.status) == ("published", "in_review")
         assert "not moved to published" in response.content.decode()
+
+    def test_list_actions_are_the_workflow_moves_the_user_may_make(
+        self, group_curator, reviewer, published_claim
+    ):
+        """One action per transition of workflow.TRANSITIONS, offered to those allowed to make it."""
+        url = reverse("admin:claims_claim_changelist")
+
+        def offered(user):
+            html = self.admin_client(user).get(url).content.decode()
+            return {t.name for t in workflow.TRANSITIONS if f'<option value="{t.name}"' in html}
+
+        assert offered(reviewer) == {t.name for t in workflow.TRANSITIONS}
+        assert offered(group_curator) == {"submit_for_review", "send_back_to_draft"}
+
+    def test_new_claim_page_says_it_starts_as_a_draft_and_offers_no_move(self, reviewer, document):
+        html = self.admin_client(reviewer).get(reverse("admin:claims_claim_add")).content.decode()
+        assert "New claims start as drafts" in html and "formaction=" not in html
 
     def test_curator_publish_action_is_refused(self, group_curator, document):
         claim = claim_in("in_review", document, verdict="supported", verdict_summary="x")
