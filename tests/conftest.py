@@ -5,16 +5,8 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
+from claims.roles import CURATOR_PERMISSIONS
 from tests.factories import ClaimFactory, DocumentFactory, user_in_group, user_with_permissions
-
-CURATOR_PERMISSIONS = [
-    f"{app}.{action}_{model}"
-    for app, model in [
-        ("claims", "claim"), ("claims", "evidence"), ("claims", "document"),
-        ("claims", "section"), ("claims", "topic"), ("sources", "source"),
-    ]
-    for action in ("view", "add", "change", "delete")
-]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

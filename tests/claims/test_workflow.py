@@ -1,12 +1,16 @@
 """The claim workflow and the roles: who may move, edit, rate and delete claims, in the API and the admin."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from claims import workflow
+from claims import roles, workflow
 from claims.models import Claim
+from core import visibility
 from tests import api
 from tests.conftest import api_client_for
 from tests.factories import ClaimFactory, EvidenceFactory, user_in_group
@@ -46,6 +50,32 @@ def test_roles_exist_with_their_permissions(db):
     assert {"add_claim", "change_claim", "add_evidence", "change_source"} <= curators
     assert "publish_claim" not in curators and "set_verdict_claim" not in curators
     assert reviewers - curators == {"publish_claim", "retract_claim", "set_verdict_claim"}
+
+
+def group_permissions(name: str) -> set[str]:
+    return {
+        f"{app}.{codename}"
+        for app, codename in Group.objects.get(name=name).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def test_the_migrated_groups_hold_exactly_the_roles_defined_in_code(db):
+    """Migration 0005 applies claims/roles.py; both roles may see unpublished claims."""
+    for name, permissions in roles.ROLES.items():
+        assert group_permissions(name) == set(permissions)
+        assert visibility.UNPUBLISHED_PERMISSION in permissions
+
+
+def test_setup_roles_restores_the_definition(db):
+    Group.objects.get(name="reviewers").permissions.clear()
+    Group.objects.get(name="curators").delete()
+    out = io.StringIO()
+    call_command("setup_roles", stdout=out)
+    assert group_permissions("reviewers") == set(roles.REVIEWER_PERMISSIONS)
+    assert group_permissions("curators") == set(roles.CURATOR_PERMISSIONS)
+    assert "reviewers: 27 permissions" in out.getvalue()
 
 
 class TestApiTransitions:
