@@ -354,7 +354,7 @@ class Evidence(TimeStampedModel):
         return f"{self.claim.key} {self.stance} {self.source.key}"
 
     def natural_key(self):
-        return (*self.claim.natural_key(), self.source.key, self.stance)
+        return (*self.claim.natural_key(), *self.source.natural_key(), self.stance)
 
     natural_key.dependencies = ["claims.claim", "sources.source"]
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import reverse
 
@@ -57,6 +58,42 @@ def test_import_is_recorded_with_user_and_reason(tmp_path, curator):
     assert record.history_user == curator and record.history_change_reason == "dataset import"
     assert record.history_type == "+"
     assert [t.topic.slug for t in record.topics.all()] == ["trade"]
+
+
+def test_import_saves_as_loaddata_does_and_sends_no_signal_by_hand(tmp_path):
+    """Receivers of post_save see the import's saves as raw, like loaddata's; the history
+    comes from simple-history's API, not from a post_save sent to every receiver."""
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(minimal_dataset()), encoding="utf-8")
+    raw_flags = []
+
+    def listen(sender, raw, **kwargs):
+        raw_flags.append(raw)
+
+    post_save.connect(listen, weak=False)
+    try:
+        dataset_import(paths=[path])
+    finally:
+        post_save.disconnect(listen)
+    assert len(raw_flags) == 7 and all(raw_flags)
+    assert Claim.objects.get(key="C001").history.count() == 1
+
+
+def test_reimport_with_a_change_records_a_change(tmp_path, curator):
+    path = tmp_path / "d.json"
+    data = minimal_dataset()
+    path.write_text(json.dumps(data), encoding="utf-8")
+    dataset_import(paths=[path])
+    data[5]["fields"]["paraphrase"] = "Reworded in the dataset."
+    path.write_text(json.dumps(data), encoding="utf-8")
+    dataset_import(paths=[path], user=curator)
+    latest = Claim.objects.get(key="C001").history.latest()
+    assert (latest.history_type, latest.history_user, latest.paraphrase) == (
+        "~",
+        curator,
+        "Reworded in the dataset.",
+    )
+    assert "paraphrase" in latest.diff_against(latest.prev_record).changed_fields
 
 
 def test_import_command_names_the_user(tmp_path, curator):
