@@ -6,7 +6,13 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from claims.roles import CURATOR_PERMISSIONS
-from tests.factories import ClaimFactory, DocumentFactory, user_in_group, user_with_permissions
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    PublishedClaimFactory,
+    user_in_group,
+    user_with_permissions,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -61,19 +67,13 @@ def document(db):
 
 @pytest.fixture
 def published_claim(document):
-    return ClaimFactory(document=document, key="C001")
+    """Published, with one supporting source (as the workflow requires)."""
+    return PublishedClaimFactory(document=document, key="C001")
 
 
 @pytest.fixture
 def draft_claim(document):
-    return ClaimFactory(
-        document=document,
-        key="C002",
-        quote="Students number 400,000.",
-        status="draft",
-        verdict="",
-        verdict_summary="",
-    )
+    return ClaimFactory(document=document, key="C002", quote="Students number 400,000.")
 
 
 @pytest.fixture

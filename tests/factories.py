@@ -59,10 +59,12 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):
-    """A claim anchored in its document: give `quote` (default: the first sentence of section I)."""
+    """A draft claim anchored in its document: give `quote` (default: the first sentence of
+    section I). Drafts need nothing more; PublishedClaimFactory makes a publishable one."""
 
     class Meta:
         model = Claim
+        skip_postgeneration_save = True
 
     document = factory.SubFactory(DocumentFactory)
     key = factory.Sequence(lambda n: f"C{n:03d}")
@@ -75,10 +77,11 @@ class ClaimFactory(factory.django.DjangoModelFactory):
         ).first()
     )
     claim_type = ClaimType.STATISTIC
+    checkable = True
     paraphrase = "The statement says trade grew about 200-fold."
-    status = ClaimStatus.PUBLISHED
-    verdict = Verdict.SUPPORTED
-    verdict_summary = "Official figures give a 230-fold rise."
+    status = ClaimStatus.DRAFT
+    verdict = ""
+    verdict_summary = ""
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory):
@@ -90,6 +93,21 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     stance = Stance.SUPPORTS
     excerpt = "Trade rose from 2.5 to 558 billion dollars."
     locator = "Table 1"
+
+
+class PublishedClaimFactory(ClaimFactory):
+    """A published claim as the workflow leaves one: rated, summarised and, when checkable,
+    with a supporting source (`evidence__source=...` chooses it). An opinion
+    (checkable=False) is published as not_checkable, without sources."""
+
+    status = ClaimStatus.PUBLISHED
+    verdict = factory.Maybe("checkable", Verdict.SUPPORTED, Verdict.NOT_CHECKABLE)
+    verdict_summary = factory.Maybe("checkable", "Official figures give a 230-fold rise.", "")
+    evidence = factory.Maybe(
+        "checkable",
+        factory.RelatedFactory(EvidenceFactory, factory_related_name="claim"),
+        None,
+    )
 
 
 def user_with_permissions(username: str, *codenames: str):

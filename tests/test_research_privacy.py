@@ -3,7 +3,13 @@
 import pytest
 
 from claims.models import Claim
-from tests.factories import ClaimFactory, DocumentFactory, EvidenceFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    EvidenceFactory,
+    PublishedClaimFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +21,13 @@ DRAFT = f"Trade grew two hundred times since 1979, {SECRET} said."
 @pytest.fixture
 def world():
     document = DocumentFactory(body=f"{PUBLIC} {DRAFT}")
-    public = ClaimFactory(document=document, key="P1", quote=PUBLIC, paraphrase="")
+    public = PublishedClaimFactory(
+        document=document,
+        key="P1",
+        quote=PUBLIC,
+        paraphrase="",
+        evidence__source=SourceFactory(key="public-source"),
+    )
     draft = ClaimFactory(
         document=document,
         key="D1",
@@ -23,9 +35,9 @@ def world():
         paraphrase=f"{SECRET} paraphrase",
         status="in_review",
         attributed_to=SECRET,
+        verdict="supported",
         verdict_summary=f"{SECRET} summary",
     )
-    EvidenceFactory(claim=public, source=SourceFactory(key="public-source"))
     EvidenceFactory(
         claim=draft,
         source=SourceFactory(key="secret-source", title=f"{SECRET} report"),

@@ -16,7 +16,7 @@ MODELS = [model for model in admin.site._registry if model._meta.app_label in ("
 
 @pytest.fixture
 def seeded(published_claim, draft_claim):
-    EvidenceFactory(claim=published_claim)
+    """The published claim has its source (from the factory) and gets a counter-source."""
     EvidenceFactory(claim=published_claim, stance="contradicts", excerpt="Lower figure.")
     published_claim.topics.add(TopicFactory())
     return published_claim

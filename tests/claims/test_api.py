@@ -10,6 +10,7 @@ from tests.factories import (
     ClaimFactory,
     DocumentFactory,
     EvidenceFactory,
+    PublishedClaimFactory,
     SourceFactory,
     TopicFactory,
 )
@@ -27,25 +28,25 @@ def keys(response):
 
 
 @pytest.fixture
-def claims_with_evidence(document, published_claim, draft_claim):
+def claims_with_evidence(document, draft_claim):
+    """C001 published (a source and a counter-source), C002 a draft, C003 a published opinion."""
+    published_claim = PublishedClaimFactory(
+        document=document, key="C001", evidence__source=SourceFactory(key="census-trade")
+    )
     trade = TopicFactory(slug="trade", name="Trade")
     published_claim.topics.add(trade)
-    EvidenceFactory(claim=published_claim, source=SourceFactory(key="census-trade"))
     EvidenceFactory(
         claim=published_claim,
         source=SourceFactory(key="customs-trade"),
         stance="qualifies",
         excerpt="Customs gives 220 times.",
     )
-    opinion = ClaimFactory(
+    opinion = PublishedClaimFactory(
         document=document,
         key="C003",
         quote="We must cooperate.",
         claim_type="normative",
         checkable=False,
-        verdict="not_checkable",
-        verdict_summary="",
-        attributed_to="",
     )
     return published_claim, draft_claim, opinion
 
@@ -122,17 +123,19 @@ class TestClaimList:
         assert response.status_code == 400
         assert "verdict" in response.json()
 
-    def test_page_size_is_bounded(self, anonymous_client, claims_with_evidence):
-        response = anonymous_client.get("/api/claims/?page_size=100000")
-        assert response.status_code == 200
+    def test_page_size_is_bounded(self, curator_client, document):
+        """A page_size past the bound is cut to max_page_size (200), not refused."""
+        for index in range(201):
+            ClaimFactory(document=document, key=f"K{index:03d}")
+        body = curator_client.get("/api/claims/?page_size=100000").json()
+        assert body["count"] == 201 and len(body["results"]) == 200 and body["next"]
 
     def test_query_count_does_not_grow_with_rows(self, anonymous_client, document):
         def count_queries(number):
             Claim.objects.all().delete()
             for index in range(number):
-                claim = ClaimFactory(document=document, key=f"K{index:03d}")
+                claim = PublishedClaimFactory(document=document, key=f"K{index:03d}")
                 claim.topics.add(TopicFactory())
-                EvidenceFactory(claim=claim)
                 EvidenceFactory(claim=claim, stance="contradicts", excerpt="No.")
             with CaptureQueriesContext(connection) as context:
                 response = anonymous_client.get("/api/claims/?page_size=100")

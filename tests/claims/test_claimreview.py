@@ -16,7 +16,13 @@ from claims.research.claimreview import (
     WORST_RATING,
     claim_reviewed_text,
 )
-from tests.factories import ClaimFactory, DocumentFactory, EvidenceFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    EvidenceFactory,
+    PublishedClaimFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,17 +122,15 @@ def reviewed():
         published_on=datetime.date(2020, 8, 7),
         url="https://example.org/statement",
     )
-    claim = ClaimFactory(
+    claim = PublishedClaimFactory(
         document=document,
         key="C001",
         verdict="contradicted",
         verdict_summary="Official figures give 230 times, not 200.",
-    )
-    EvidenceFactory(
-        claim=claim,
-        source=SourceFactory(key="census", title="Census table", url="https://census.example/t"),
-        stance="supports",
-        excerpt="Trade rose from 2.5 to 558 billion dollars.",
+        evidence__source=SourceFactory(
+            key="census", title="Census table", url="https://census.example/t"
+        ),
+        evidence__excerpt="Trade rose from 2.5 to 558 billion dollars.",
     )
     EvidenceFactory(
         claim=claim,
@@ -244,10 +248,8 @@ def test_only_published_rated_claims_have_a_claim_review(
 
 def test_document_feed_holds_every_reviewed_claim_in_order(anonymous_client, reviewed):
     document = reviewed.document
-    ClaimFactory(document=document, key="C002", quote="Students number 400,000.")
-    ClaimFactory(
-        document=document, key="C003", quote="We must cooperate.", status="draft", verdict=""
-    )
+    PublishedClaimFactory(document=document, key="C002", quote="Students number 400,000.")
+    ClaimFactory(document=document, key="C003", quote="We must cooperate.")
     response = anonymous_client.get(f"/api/documents/{document.slug}/claimreview/")
     assert response.status_code == 200
     feed = response.json()
@@ -264,7 +266,7 @@ def test_document_feed_holds_every_reviewed_claim_in_order(anonymous_client, rev
         for node in expanded
         for citation in node.get(f"{SCHEMA}citation", [])
     )
-    assert stances == ["contradicts", "supports"]
+    assert stances == ["contradicts", "supports", "supports"]  # C001's two, C002's source
 
 
 def test_document_feed_costs_fixed_queries(anonymous_client, reviewed):
@@ -273,8 +275,7 @@ def test_document_feed_costs_fixed_queries(anonymous_client, reviewed):
     with CaptureQueriesContext(connection) as one:
         assert len(anonymous_client.get(url).json()["@graph"]) == 1
     for key, quote in [("C002", "Students number 400,000."), ("C003", "We must cooperate.")]:
-        claim = ClaimFactory(document=document, key=key, quote=quote)
-        EvidenceFactory(claim=claim)
+        PublishedClaimFactory(document=document, key=key, quote=quote)
     with CaptureQueriesContext(connection) as three:
         assert len(anonymous_client.get(url).json()["@graph"]) == 3
     assert len(three) == len(one)

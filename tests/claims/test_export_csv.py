@@ -9,7 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.research.csv_export import COLUMNS, safe_cell
-from tests.factories import ClaimFactory, DocumentFactory, EvidenceFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    EvidenceFactory,
+    PublishedClaimFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +31,11 @@ def export(client, path="/api/claims/export.csv", **params):
 
 
 @pytest.fixture
-def exported(published_claim, draft_claim):
-    EvidenceFactory(
-        claim=published_claim,
-        source=SourceFactory(key="census", title="Census table"),
-        stance="supports",
+def exported(document, draft_claim):
+    published_claim = PublishedClaimFactory(
+        document=document,
+        key="C001",
+        evidence__source=SourceFactory(key="census", title="Census table"),
     )
     EvidenceFactory(
         claim=published_claim,
@@ -104,10 +110,9 @@ def test_streams_in_fixed_queries(anonymous_client):
 
     def add(indexes):
         for index in indexes:
-            claim = ClaimFactory(
+            PublishedClaimFactory(
                 document=document, key=f"S{index:02d}", quote=f"Sentence {index} here."
             )
-            EvidenceFactory(claim=claim)
 
     add(range(3))
     with CaptureQueriesContext(connection) as few:

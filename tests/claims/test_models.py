@@ -7,6 +7,7 @@ from django.db.models.deletion import ProtectedError
 
 from claims.documents import detect_sections
 from claims.models import Claim, Document, Section
+from sources.models import Source
 from tests.factories import BODY, ClaimFactory, DocumentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_opinion_cannot_be_rated_true(document):
 
 
 def test_database_refuses_a_rated_opinion_even_without_validation(document):
-    claim = ClaimFactory(document=document, key="C010")
+    claim = ClaimFactory(document=document, key="C010", verdict="supported")
     with pytest.raises(IntegrityError), transaction.atomic():
         Claim.objects.filter(pk=claim.pk).update(checkable=False)
 
@@ -79,7 +80,7 @@ def test_one_evidence_row_per_claim_source_and_stance(published_claim):
 
 
 def test_same_source_may_support_and_qualify_a_claim(published_claim):
-    evidence = EvidenceFactory(claim=published_claim)
+    evidence = published_claim.evidence.get()  # the supporting source the factory gave it
     EvidenceFactory(
         claim=published_claim, source=evidence.source, stance="qualifies", excerpt="But…"
     )
@@ -95,6 +96,7 @@ def test_cited_source_cannot_be_deleted(published_claim):
 def test_uncited_source_can_be_deleted():
     source = SourceFactory()
     source.delete()
+    assert not Source.objects.filter(key=source.key).exists()
 
 
 def test_counter_source_without_excerpt_is_refused(published_claim):

@@ -5,10 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, Evidence
-from tests.factories import ClaimFactory, DocumentFactory, TopicFactory
+from tests.factories import DocumentFactory, PublishedClaimFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
+NEUTRAL_SUMMARY = "Checked against the cited material."
 SENTENCES = {
     "T1": "Tariffs on soybeans hurt farmers.",
     "T2": "The trade deficit grew every year.",
@@ -19,13 +20,14 @@ SENTENCES = {
 
 
 def make_claims(document=None, **overrides):
-    """One published claim per sentence of a fresh document, keyed T1..T5."""
+    """One published claim per sentence of a fresh document, keyed T1..T5; the texts a search
+    reads besides the quote hold no word the tests look for, unless `overrides` put one."""
     document = document or DocumentFactory(body=" ".join(SENTENCES.values()))
     claims = {}
     for key, quote in SENTENCES.items():
-        fields = {"paraphrase": "", "verdict_summary": "", "attributed_to": ""}
+        fields = {"paraphrase": "", "verdict_summary": NEUTRAL_SUMMARY, "attributed_to": ""}
         fields.update(overrides.get(key, {}))
-        claims[key] = ClaimFactory(document=document, key=key, quote=quote, **fields)
+        claims[key] = PublishedClaimFactory(document=document, key=key, quote=quote, **fields)
     return claims
 
 

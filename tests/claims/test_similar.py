@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from claims.models import Claim
 from claims.research.similarity import trigram_similarity
-from tests.factories import ClaimFactory, DocumentFactory, user_with_permissions
+from tests.factories import DocumentFactory, PublishedClaimFactory, user_with_permissions
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +20,20 @@ SAME_DOCUMENT_ECHO = "Trade grew two hundred times since the year 1979."
 
 @pytest.fixture
 def pair():
-    """A claim, its reworded duplicate in another document, and an unrelated claim there."""
+    """Published claims: one, its reworded duplicate in another document, an unrelated
+    claim there. No paraphrases, so the quotes alone are compared."""
     first = DocumentFactory(body=f"{ORIGINAL} Students number 400,000. {SAME_DOCUMENT_ECHO}")
     second = DocumentFactory(body=f"{UNRELATED} {REWORDED}")
-    fields = {"paraphrase": "", "verdict_summary": ""}
+
+    def claim(document, key, quote):
+        return PublishedClaimFactory(document=document, key=key, quote=quote, paraphrase="")
+
     return {
-        "original": ClaimFactory(document=first, key="A1", quote=ORIGINAL, **fields),
-        "students": ClaimFactory(
-            document=first, key="A2", quote="Students number 400,000.", **fields
-        ),
-        "echo": ClaimFactory(document=first, key="A3", quote=SAME_DOCUMENT_ECHO, **fields),
-        "reworded": ClaimFactory(document=second, key="B1", quote=REWORDED, **fields),
-        "unrelated": ClaimFactory(document=second, key="B2", quote=UNRELATED, **fields),
+        "original": claim(first, "A1", ORIGINAL),
+        "students": claim(first, "A2", "Students number 400,000."),
+        "echo": claim(first, "A3", SAME_DOCUMENT_ECHO),
+        "reworded": claim(second, "B1", REWORDED),
+        "unrelated": claim(second, "B2", UNRELATED),
     }
 
 

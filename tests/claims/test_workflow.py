@@ -13,7 +13,7 @@ from claims.models import Claim
 from core import visibility
 from tests import api
 from tests.conftest import api_client_for
-from tests.factories import ClaimFactory, EvidenceFactory, user_in_group
+from tests.factories import ClaimFactory, EvidenceFactory, PublishedClaimFactory, user_in_group
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,12 @@ def group_curator_client(group_curator):
 
 
 def claim_in(status, document, **fields):
-    defaults = {"status": status, "verdict": "", "verdict_summary": ""}
-    return ClaimFactory(
-        document=document, key=f"W{Claim.objects.count():03d}", **{**defaults, **fields}
-    )
+    """A claim in `status` as the workflow leaves one there (published and retracted claims
+    come rated and sourced; the others unrated unless `fields` say otherwise)."""
+    key = f"W{Claim.objects.count():03d}"
+    if status in ("published", "retracted"):
+        return PublishedClaimFactory(document=document, key=key, status=status, **fields)
+    return ClaimFactory(document=document, key=key, status=status, **fields)
 
 
 def move(client, claim, target):

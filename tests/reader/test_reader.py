@@ -26,6 +26,7 @@ from tests.factories import (
     ClaimFactory,
     DocumentFactory,
     EvidenceFactory,
+    PublishedClaimFactory,
     SourceFactory,
     TopicFactory,
 )
@@ -152,26 +153,22 @@ MARKUP_BODY = (
 @pytest.fixture
 def markup_claim():
     document = DocumentFactory(slug="markup", body=MARKUP_BODY, title="<i>Title</i>")
-    claim = ClaimFactory(
+    return PublishedClaimFactory(
         document=document,
         key="C001",
         quote='The <script>alert("x")</script> figure is 5 < 6.',
         paraphrase="<em>paraphrase</em>",
         verdict_summary="<u>summary</u>",
         attributed_to="<span>someone</span>",
-    )
-    EvidenceFactory(
-        claim=claim,
-        stance="contradicts",
-        excerpt='<img src=x onerror="alert(1)">',
-        locator="<table>",
-        source=SourceFactory(
+        evidence__stance="contradicts",
+        evidence__excerpt='<img src=x onerror="alert(1)">',
+        evidence__locator="<table>",
+        evidence__source=SourceFactory(
             title="<a href='javascript:alert(1)'>Source</a>",
             publisher="<marquee>Pub</marquee>",
             url="https://example.org/?q=<x>",
         ),
     )
-    return claim
 
 
 def test_markup_in_text_claims_and_evidence_renders_as_text(client, markup_claim):
@@ -255,7 +252,7 @@ def test_a_curator_sees_drafts_marked_as_such(curator_browser, published_claim, 
 
 
 def test_retracted_claims_stay_visible_and_marked(client, document):
-    claim = ClaimFactory(document=document, key="C010", status="retracted")
+    claim = PublishedClaimFactory(document=document, key="C010", status="retracted")
     html = client.get(detail_url(document.slug)).content.decode()
     span = next(s for s in rendered_text(html).spans if s["attrs"].get("id") == claim.key)
     assert "is-retracted" in span["attrs"]["class"].split()
@@ -287,16 +284,15 @@ def test_reader_pages_only_answer_get_and_head(client, document):
 @pytest.fixture
 def filtered_document(document):
     trade = TopicFactory(slug="trade", name="Trade")
-    statistic = ClaimFactory(document=document, key="C001")
+    statistic = PublishedClaimFactory(document=document, key="C001")
     statistic.topics.add(trade)
     EvidenceFactory(claim=statistic, stance="qualifies", excerpt="Customs says 220 times.")
-    ClaimFactory(
+    PublishedClaimFactory(
         document=document,
         key="C002",
         quote="We must cooperate.",
         claim_type="normative",
         checkable=False,
-        verdict="not_checkable",
     )
     return document
 
@@ -349,15 +345,11 @@ def test_reader_filters_read_from_the_query():
 
 
 def test_document_list_shows_counts_and_verdict_spread(client, curator_browser, document):
-    ClaimFactory(document=document, key="C001", verdict="supported")
-    ClaimFactory(document=document, key="C002", quote="We must cooperate.", verdict="disputed")
-    ClaimFactory(
-        document=document,
-        key="C003",
-        quote="Cooperation benefits both.",
-        status="draft",
-        verdict="",
+    PublishedClaimFactory(document=document, key="C001", verdict="supported")
+    PublishedClaimFactory(
+        document=document, key="C002", quote="We must cooperate.", verdict="disputed"
     )
+    ClaimFactory(document=document, key="C003", quote="Cooperation benefits both.")
     html = client.get(reverse("reader:document-list")).content.decode()
     assert detail_url(document.slug) in html
     assert "<strong>2</strong> claims" in html
@@ -393,11 +385,10 @@ def test_reader_document_costs_a_fixed_number_of_queries():
     def count(number):
         document = sentence_document(number)
         for index in range(number):
-            claim = ClaimFactory(
+            claim = PublishedClaimFactory(
                 document=document, key=f"C{index:03d}", quote=f"Sentence number {index}."
             )
             claim.topics.add(TopicFactory())
-            EvidenceFactory(claim=claim)
             EvidenceFactory(claim=claim, stance="contradicts", excerpt="No.")
         document = Document.objects.get(pk=document.pk)
         with CaptureQueriesContext(connection) as context:
@@ -415,10 +406,9 @@ def test_document_page_queries_do_not_grow_with_claims(client):
     def count(number):
         document = sentence_document(number)
         for index in range(number):
-            claim = ClaimFactory(
+            PublishedClaimFactory(
                 document=document, key=f"C{index:03d}", quote=f"Sentence number {index}."
             )
-            EvidenceFactory(claim=claim)
         with CaptureQueriesContext(connection) as context:
             assert client.get(detail_url(document.slug)).status_code == 200
         return data_queries(context)
@@ -430,12 +420,7 @@ def test_document_page_for_a_curator_queries_do_not_grow_with_claims(curator_bro
     def count(number):
         document = sentence_document(number)
         for index in range(number):
-            ClaimFactory(
-                document=document,
-                key=f"C{index:03d}",
-                quote=f"Sentence number {index}.",
-                status="draft",
-            )
+            ClaimFactory(document=document, key=f"C{index:03d}", quote=f"Sentence number {index}.")
         with CaptureQueriesContext(connection) as context:
             assert curator_browser.get(detail_url(document.slug)).status_code == 200
         return len(context.captured_queries)
@@ -449,10 +434,10 @@ OVERLAP_BODY = "Alpha beta gamma delta epsilon zeta eta theta.\n"
 
 
 def overlapping(spec: list[tuple[str, str]]) -> tuple[Document, list[ReaderClaim]]:
-    """A document whose claims are given as (key, quote); the quotes may share text."""
+    """A document whose published claims are given as (key, quote); the quotes may share text."""
     document = DocumentFactory(body=OVERLAP_BODY)
     for key, quote in spec:
-        ClaimFactory(document=document, key=key, quote=quote)
+        PublishedClaimFactory(document=document, key=key, quote=quote)
     return document, claims_for_reader(document, None)
 
 
@@ -514,7 +499,9 @@ def test_overlapping_claims_render_with_every_claim_reachable(client):
 def test_a_claim_crossing_a_section_boundary_is_split_and_keeps_one_id():
     body = "Opening words.\nI\nMore words here.\n"
     document = DocumentFactory(body=body)
-    claim = ClaimFactory(document=document, key="C001", quote="words.\nI\nMore", section=None)
+    claim = PublishedClaimFactory(
+        document=document, key="C001", quote="words.\nI\nMore", section=None
+    )
     claims = claims_for_reader(document, None)
     blocks = build_blocks(body, list(document.sections.all()), claims)
     assert (

@@ -16,7 +16,7 @@ from claims.choices import COUNTER_STANCES
 from claims.datasets import dataset_import
 from claims.models import Claim
 from core.visibility import PUBLIC_CLAIM_STATUSES
-from tests.factories import ClaimFactory, DocumentFactory, EvidenceFactory, SourceFactory
+from tests.factories import DocumentFactory, PublishedClaimFactory, SourceFactory
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 SEED_SLUG = "respect-history-china-us-relations"
@@ -231,12 +231,13 @@ def test_phone_width_shows_the_claim_above_its_panel(seed, live_server, chromium
 @pytest.fixture
 def markup_document(transactional_db):
     document = DocumentFactory(slug="markup", body="I\nThe <b>figure</b> is 5 < 6.\n")
-    claim = ClaimFactory(document=document, key="C001", quote="The <b>figure</b> is 5 < 6.")
-    EvidenceFactory(
-        claim=claim,
-        stance="contradicts",
-        excerpt='<img src="x" class="injected"> says otherwise',
-        source=SourceFactory(title="<i>Injected</i> title"),
+    PublishedClaimFactory(
+        document=document,
+        key="C001",
+        quote="The <b>figure</b> is 5 < 6.",
+        evidence__stance="contradicts",
+        evidence__excerpt='<img src="x" class="injected"> says otherwise',
+        evidence__source=SourceFactory(title="<i>Injected</i> title"),
     )
     return document
 

@@ -14,7 +14,12 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from claims.models import Claim
-from tests.factories import ClaimFactory, EvidenceFactory, TopicFactory, user_with_permissions
+from tests.factories import (
+    ClaimFactory,
+    PublishedClaimFactory,
+    TopicFactory,
+    user_with_permissions,
+)
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 
@@ -126,12 +131,9 @@ CRAFTED_VALUES = [
 def small_database(db, settings):
     """A little of everything (published and draft claims, evidence, topics), unthrottled."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    claim = ClaimFactory()
+    claim = PublishedClaimFactory()
     claim.topics.add(TopicFactory())
-    EvidenceFactory(claim=claim)
-    ClaimFactory(
-        document=claim.document, status="draft", verdict="", quote="Students number 400,000."
-    )
+    ClaimFactory(document=claim.document, quote="Students number 400,000.")
 
 
 @pytest.fixture(params=["anonymous", "superuser"])

@@ -18,7 +18,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 
 from sources.csl import MEDIA_TYPE, archive_name
-from tests.factories import EvidenceFactory, SourceFactory
+from tests.factories import EvidenceFactory, PublishedClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def validate(items):
 
 
 @pytest.fixture
-def sources(published_claim, draft_claim):
+def sources(document, draft_claim):
     """Three sources cited by a published claim, one cited only by a draft."""
     census = SourceFactory(
         key="census-trade",
@@ -69,7 +69,8 @@ def sources(published_claim, draft_claim):
         date_precision="day",
     )
     hidden = SourceFactory(key="hidden-draft-source", title="Only a draft cites me")
-    for source in (census, snow, paper):
+    published_claim = PublishedClaimFactory(document=document, evidence__source=census)
+    for source in (snow, paper):
         EvidenceFactory(claim=published_claim, source=source)
     EvidenceFactory(claim=draft_claim, source=hidden)
     return {"census": census, "snow": snow, "paper": paper, "hidden": hidden}
