@@ -1,10 +1,14 @@
-"""Shared fixtures: API clients for each kind of user, and a small anchored document."""
+"""Shared fixtures: API clients for each kind of user, a small anchored document, the seed."""
+
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
+from claims.datasets import dataset_import
 from claims.roles import CURATOR_PERMISSIONS
 from tests.factories import (
     ClaimFactory,
@@ -13,6 +17,10 @@ from tests.factories import (
     user_in_group,
     user_with_permissions,
 )
+
+# The seed dataset (fixtures/seed.json) and the slug of the statement it holds.
+SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
+SEED_SLUG = "respect-history-china-us-relations"
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +89,13 @@ def postgresql_only(db):
     """Skip, saying why, when the suite runs on SQLite."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL); this run uses SQLite")
+
+
+@pytest.fixture(scope="module")
+def seed_dataset(django_db_setup, django_db_blocker):
+    """The seed dataset, imported once for the test module inside a transaction rolled back
+    at the module's end; the import's report. (Tests that need it committed, for a live
+    server or other connections, import it themselves.)"""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield dataset_import(paths=[SEED])
+        transaction.set_rollback(True)

@@ -16,34 +16,25 @@ from claims.choices import COUNTER_STANCES, ClaimStatus, Verdict
 from claims.datasets import dataset_export, dataset_import
 from claims.models import Claim, Document, Evidence
 from sources.models import Source
+from tests.conftest import SEED, SEED_SLUG
 
-SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
-SLUG = "respect-history-china-us-relations"
+SLUG = SEED_SLUG
 # The seed text as handed to the project (beside the checkout in development and CI).
 SHARED_SEED_TEXT = (
     Path(settings.BASE_DIR).parent / "shared" / "seed" / "respect-history-china-us-relations.txt"
 )
 
 
-@pytest.fixture(scope="module")
-def seed(django_db_setup, django_db_blocker):
-    """Import the seed once for the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        report = dataset_import(paths=[SEED])
-        yield report
-        transaction.set_rollback(True)
-
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def document(seed):
+def document(seed_dataset):
     return Document.objects.get(slug=SLUG)
 
 
 @pytest.fixture
-def claims(seed):
+def claims(seed_dataset):
     return list(
         Claim.objects.filter(document__slug=SLUG).select_related("section").order_by("start")
     )
@@ -117,29 +108,29 @@ def test_claims_that_quote_someone_name_them(claims):
             assert claim.attributed_to, claim.key
 
 
-def test_every_counter_source_has_an_excerpt(seed):
+def test_every_counter_source_has_an_excerpt(seed_dataset):
     for row in Evidence.objects.filter(stance__in=COUNTER_STANCES):
         assert row.excerpt.strip(), str(row)
 
 
-def test_verified_evidence_records_the_address_read(seed):
+def test_verified_evidence_records_the_address_read(seed_dataset):
     for row in Evidence.objects.filter(verified=True):
         assert row.consulted_url, str(row)
 
 
-def test_unverified_evidence_says_what_needs_checking(seed):
+def test_unverified_evidence_says_what_needs_checking(seed_dataset):
     for row in Evidence.objects.filter(verified=False):
         assert row.note.strip(), str(row)
 
 
-def test_no_two_sources_describe_the_same_work(seed):
+def test_no_two_sources_describe_the_same_work(seed_dataset):
     titles = Counter((s.title.casefold().strip(), s.published_on) for s in Source.objects.all())
     assert [key for key, count in titles.items() if count > 1] == []
     urls = Counter(s.url.rstrip("/") for s in Source.objects.exclude(url=""))
     assert [url for url, count in urls.items() if count > 1] == []
 
 
-def test_every_url_is_well_formed(seed):
+def test_every_url_is_well_formed(seed_dataset):
     validate = URLValidator(schemes=["http", "https"])
     addresses = [
         *Source.objects.values_list("url", "archived_url"),
@@ -156,13 +147,13 @@ def test_every_url_is_well_formed(seed):
     assert checked > 100
 
 
-def test_every_source_is_cited_and_valid(seed):
+def test_every_source_is_cited_and_valid(seed_dataset):
     for source in Source.objects.all():
         source.full_clean()
         assert source.evidence.exists(), source.key
 
 
-def test_export_then_import_is_identical(seed, tmp_path):
+def test_export_then_import_is_identical(seed_dataset, tmp_path):
     exported = dataset_export()
     path = tmp_path / "seed-export.json"
     path.write_text(exported, encoding="utf-8")
@@ -176,7 +167,7 @@ def test_export_then_import_is_identical(seed, tmp_path):
         transaction.set_rollback(True)
 
 
-def test_reimporting_the_seed_changes_nothing(seed):
+def test_reimporting_the_seed_changes_nothing(seed_dataset):
     report = dataset_import(paths=[SEED])
     assert not report.created and not report.updated
 

@@ -178,6 +178,8 @@ class TestClaimWrites:
             f"/api/claims/{published_claim.pk}/", {"paraphrase": "x"}, format="json"
         )
         assert response.status_code == 403
+        published_claim.refresh_from_db()
+        assert published_claim.paraphrase != "x"
 
     def test_curator_creates_a_claim_with_evidence_and_offsets_from_the_quote(
         self, curator_client, document

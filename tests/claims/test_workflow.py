@@ -132,6 +132,8 @@ class TestApiTransitions:
             "in_review", document, checkable=False, verdict="not_checkable", claim_type="normative"
         )
         assert move(reviewer_client, claim, "published").status_code == 200
+        claim.refresh_from_db()
+        assert claim.status == "published" and not claim.evidence.exists()
 
     @pytest.mark.parametrize(
         "source, target",

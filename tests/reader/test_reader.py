@@ -3,10 +3,8 @@
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -30,9 +28,6 @@ from tests.factories import (
     SourceFactory,
     TopicFactory,
 )
-
-SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
-SEED_SLUG = "respect-history-china-us-relations"
 
 pytestmark = pytest.mark.django_db
 

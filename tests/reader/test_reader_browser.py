@@ -16,10 +16,9 @@ from claims.choices import COUNTER_STANCES
 from claims.datasets import dataset_import
 from claims.models import Claim
 from core.visibility import PUBLIC_CLAIM_STATUSES
+from tests.conftest import SEED, SEED_SLUG
 from tests.factories import DocumentFactory, PublishedClaimFactory, SourceFactory
 
-SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
-SEED_SLUG = "respect-history-china-us-relations"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -77,8 +76,10 @@ def chromium(chromium_can_run):
 
 
 @pytest.fixture
-def seed(transactional_db):
-    """The seed dataset, imported for this test (the live server sees committed data only)."""
+def committed_seed(transactional_db):
+    """The seed dataset, imported and committed for this test: the live server runs in
+    another thread with its own connection, so the shared seed_dataset (rolled back, never
+    committed) is invisible to it."""
     dataset_import(paths=[SEED])
     public = Claim.objects.filter(document__slug=SEED_SLUG, status__in=PUBLIC_CLAIM_STATUSES)
     return {
@@ -112,10 +113,10 @@ def seed_url(live_server) -> str:
     return live_server.url + reverse("reader:document-detail", args=[SEED_SLUG])
 
 
-def test_clicking_a_claim_shows_its_counter_sources(seed, live_server, chromium):
+def test_clicking_a_claim_shows_its_counter_sources(committed_seed, live_server, chromium):
     from playwright.sync_api import expect
 
-    key, counter_title, counter_excerpt = seed["countered"]
+    key, counter_title, counter_excerpt = committed_seed["countered"]
     page = open_page(chromium, seed_url(live_server))
     claim = page.locator(f"#{key}")
     claim.click()
@@ -129,9 +130,11 @@ def test_clicking_a_claim_shows_its_counter_sources(seed, live_server, chromium)
     assert page.url.endswith(f"#{key}")
 
     # Next and Previous step through the claims in text order.
-    position = seed["keys"].index(key)
+    position = committed_seed["keys"].index(key)
     panel.get_by_role("button", name="Next claim").click()
-    expect(panel.locator(".detail-position")).to_contain_text(f"Claim {seed['keys'][position + 1]}")
+    expect(panel.locator(".detail-position")).to_contain_text(
+        f"Claim {committed_seed['keys'][position + 1]}"
+    )
     expect(claim).to_have_attribute("aria-pressed", "false")
     panel.get_by_role("button", name="Previous claim").click()
     expect(panel.locator(".detail-position")).to_contain_text(f"Claim {key}")
@@ -143,10 +146,10 @@ def test_clicking_a_claim_shows_its_counter_sources(seed, live_server, chromium)
     assert page.errors == []
 
 
-def test_keyboard_opens_a_claim_with_enter_and_space(seed, live_server, chromium):
+def test_keyboard_opens_a_claim_with_enter_and_space(committed_seed, live_server, chromium):
     from playwright.sync_api import expect
 
-    first, second = seed["keys"][:2]
+    first, second = committed_seed["keys"][:2]
     page = open_page(chromium, seed_url(live_server))
     page.locator(f"#{first}").focus()
     page.keyboard.press("Enter")
@@ -162,25 +165,25 @@ def test_keyboard_opens_a_claim_with_enter_and_space(seed, live_server, chromium
     assert page.errors == []
 
 
-def test_a_fragment_link_opens_that_claim(seed, live_server, chromium):
+def test_a_fragment_link_opens_that_claim(committed_seed, live_server, chromium):
     from playwright.sync_api import expect
 
-    key = seed["keys"][100]
+    key = committed_seed["keys"][100]
     page = open_page(chromium, seed_url(live_server) + f"#{key}")
     expect(page.locator("#claim-panel .detail-position")).to_contain_text(f"Claim {key}")
     expect(page.locator(f"#{key}")).to_have_attribute("aria-pressed", "true")
     expect(page.locator(f"#{key}")).to_be_in_viewport()
     # Changing the fragment opens the other claim.
-    other = seed["keys"][3]
+    other = committed_seed["keys"][3]
     page.evaluate(f"location.hash = '#{other}'")
     expect(page.locator("#claim-panel .detail-position")).to_contain_text(f"Claim {other}")
     assert page.errors == []
 
 
-def test_filters_dim_the_other_claims_and_count_the_matches(seed, live_server, chromium):
+def test_filters_dim_the_other_claims_and_count_the_matches(committed_seed, live_server, chromium):
     from playwright.sync_api import expect
 
-    total = seed["public_count"]
+    total = committed_seed["public_count"]
     page = open_page(chromium, seed_url(live_server))
     count = page.locator("#match-count")
     expect(count).to_have_text(f"{total} of {total} claims match.")
@@ -188,14 +191,16 @@ def test_filters_dim_the_other_claims_and_count_the_matches(seed, live_server, c
 
     page.get_by_label("Verdict", exact=True).select_option("disputed")
     expect(count).to_have_text(
-        f"{seed['disputed']} of {total} claims match; the others are dimmed."
+        f"{committed_seed['disputed']} of {total} claims match; the others are dimmed."
     )
-    assert page.locator("#document-text .claim:not(.is-dimmed)").count() == seed["disputed"]
+    assert (
+        page.locator("#document-text .claim:not(.is-dimmed)").count() == committed_seed["disputed"]
+    )
     assert "verdict=disputed" in page.url
 
     page.get_by_label("Verdict", exact=True).select_option("")
     page.get_by_label("Has counter-sources").check()
-    expect(count).to_contain_text(f"{seed['with_counter_sources']} of {total}")
+    expect(count).to_contain_text(f"{committed_seed['with_counter_sources']} of {total}")
     # Stepping now visits only matching claims.
     page.get_by_role("button", name="Next claim").click()
     first_key = page.locator("#claim-panel .detail-position strong").inner_text()
@@ -208,10 +213,10 @@ def test_filters_dim_the_other_claims_and_count_the_matches(seed, live_server, c
     assert page.errors == []
 
 
-def test_phone_width_shows_the_claim_above_its_panel(seed, live_server, chromium):
+def test_phone_width_shows_the_claim_above_its_panel(committed_seed, live_server, chromium):
     from playwright.sync_api import expect
 
-    key = seed["countered"][0]
+    key = committed_seed["countered"][0]
     page = open_page(chromium, seed_url(live_server), width=390, height=844)
     # Nothing wider than the screen: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

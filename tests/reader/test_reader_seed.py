@@ -1,35 +1,19 @@
 """The reader page of the seed statement: every published claim in place, with its evidence."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.db import transaction
 from django.test import Client
 from django.utils.html import escape
 
-from claims.datasets import dataset_import
 from claims.models import Claim, Document
 from core.visibility import PUBLIC_CLAIM_STATUSES
+from tests.conftest import SEED_SLUG
 from tests.reader.test_reader import detail_templates, detail_url, rendered_text
-
-SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
-SEED_SLUG = "respect-history-china-us-relations"
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def seed(django_db_setup, django_db_blocker):
-    """Import the seed dataset once for the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        dataset_import(paths=[SEED])
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def seed_page(seed, django_db_blocker):
+def seed_page(seed_dataset, django_db_blocker):
     with django_db_blocker.unblock():
         response = Client().get(detail_url(SEED_SLUG))
         document = Document.objects.get(slug=SEED_SLUG)

@@ -1,24 +1,11 @@
-"""Fixtures for the reliability suite: the seed dataset loaded once per module, a superuser."""
+"""Helpers for the reliability suite: a superuser, and a summary of what the fuzzing covered.
+
+The seed dataset comes from tests/conftest.py (seed_dataset).
+"""
 
 import sys
-from pathlib import Path
 
-import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-
-from claims.datasets import dataset_import
-
-SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
-
-
-@pytest.fixture(scope="module")
-def seed_dataset(django_db_setup, django_db_blocker):
-    """The seed dataset, imported once for the module and rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield dataset_import(paths=[SEED])
-        transaction.set_rollback(True)
 
 
 def make_superuser():

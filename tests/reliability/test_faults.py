@@ -9,7 +9,6 @@
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -21,10 +20,9 @@ from claims import services
 from claims.api.views import ClaimViewSet
 from claims.datasets import dataset_import
 from claims.models import Claim, Evidence
+from tests.conftest import SEED
 from tests.factories import DocumentFactory, SourceFactory
 from tests.reliability.dbstate import changed_tables, database_state
-
-SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 
 
 def seed_counts() -> dict[str, int]:
