@@ -23,10 +23,11 @@ run: install
 	$(BIN)/python manage.py setup_site
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Install and run the whole suite: lint, format check, tests.
+## Install and run the whole suite: lint, format check, import contracts, tests.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 ## Load benchmark (not a test): gunicorn on 127.0.0.1 against PostgreSQL with the seed,
