@@ -45,7 +45,7 @@ class SourceAdmin(SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_evidence_counts()
+        return super().get_queryset(request).with_evidence_counts(request.user)
 
     @admin.display(description="claims supported", ordering="supports_count")
     def supports(self, source):

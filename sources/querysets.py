@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, positive_terms
-from core.visibility import VisibleQuerySet
+from core.visibility import VisibleQuerySet, visible_q
 
 # Mirrors claims.choices; kept as plain strings so this app does not import claims.
 COUNTER_STANCES = ("contradicts", "qualifies")
@@ -71,12 +71,18 @@ def source_search_vector():
 
 
 class SourceQuerySet(VisibleQuerySet):
-    def with_evidence_counts(self):
-        """Annotate how many claims each source supports and contradicts or qualifies."""
+    def with_evidence_counts(self, user=None):
+        """Annotate how many of the claims `user` may see each source supports
+        (`supports_count`) and contradicts or qualifies (`counters_count`)."""
+        visible = visible_q(
+            user, self.model._meta.get_field("evidence").related_model, via="evidence"
+        )
         return self.annotate(
-            supports_count=Count("evidence", filter=Q(evidence__stance="supports"), distinct=True),
+            supports_count=Count(
+                "evidence", filter=visible & Q(evidence__stance="supports"), distinct=True
+            ),
             counters_count=Count(
-                "evidence", filter=Q(evidence__stance__in=COUNTER_STANCES), distinct=True
+                "evidence", filter=visible & Q(evidence__stance__in=COUNTER_STANCES), distinct=True
             ),
         )
 

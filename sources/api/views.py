@@ -11,10 +11,16 @@ from .serializers import SourceSerializer
 class SourceViewSet(SourceCSLActions, ClaimbaseModelViewSet):
     """Citable works. Anonymous readers see the sources that published claims cite."""
 
-    queryset = Source.objects.with_evidence_counts()
+    queryset = Source.objects.all()
     serializer_class = SourceSerializer
     filterset_class = SourceFilterSet
     lookup_field = "key"
     search_fields = ["key", "title", "publisher", "container_title", "notes"]
     ordering_fields = ["key", "title", "published_on", "kind", "reliability", "created_at"]
     ordering = ["key"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in ("csl", "csl_list"):
+            return queryset  # a bibliography shows no counts
+        return queryset.with_evidence_counts(self.request.user)

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, Evidence
+from sources.models import Source
 from tests import api
 from tests.factories import (
     ClaimFactory,
@@ -316,6 +317,15 @@ class TestOtherResources:
         assert [r["key"] for r in results(anonymous_client.get("/api/sources/?ordering=-key"))][
             0
         ] == "news-x"
+
+    def test_source_counts_count_the_claims_the_reader_may_see(
+        self, anonymous_client, curator_client, claims_with_evidence
+    ):
+        _, draft, _ = claims_with_evidence
+        EvidenceFactory(claim=draft, source=Source.objects.get(key="census-trade"))
+        url = "/api/sources/census-trade/"
+        assert anonymous_client.get(url).json()["supports_count"] == 1
+        assert curator_client.get(url).json()["supports_count"] == 2
 
     def test_source_year_range_filter(self, curator_client):
         import datetime
