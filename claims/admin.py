@@ -57,6 +57,23 @@ class EvidenceInlineBase(admin.StackedInline):
             super().get_queryset(request).filter(stance__in=self.stances).select_related("source")
         )
 
+    # The two inlines are proxies of Evidence, for the admin's sake only: the roles grant
+    # Evidence's permissions (claims/roles.py), so those decide, not the proxies' own.
+    def evidence_permission(self, request, action: str) -> bool:
+        return request.user.has_perm(f"claims.{action}_evidence")
+
+    def has_view_permission(self, request, obj=None):
+        return self.evidence_permission(request, "view") or self.has_change_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self.evidence_permission(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self.evidence_permission(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self.evidence_permission(request, "delete")
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "stance":
             kwargs["choices"] = [
@@ -93,7 +110,7 @@ class ClaimAdminForm(VersionedModelForm):
         model = Claim
         fields = [
             "document", "section", "key", "quote", "start", "end", "paraphrase", "claim_type",
-            "checkable", "attributed_to", "topics", "status", "verdict", "verdict_summary",
+            "checkable", "attributed_to", "topics", "verdict", "verdict_summary",
             "review_note", "loaded_version", "same_as",
         ]  # fmt: skip
 
@@ -163,7 +180,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
     search_fields = ["key", "quote", "paraphrase", "attributed_to"]
     autocomplete_fields = ["topics", "same_as"]
     readonly_fields = [
-        "quote_in_context", "status", "reviewed_by", "reviewed_at", "created_at", "updated_at",
+        "quote_in_context", "reviewed_by", "reviewed_at", "created_at", "updated_at",
         "restatements",
     ]  # fmt: skip
     actions = [transition_action(transition) for transition in workflow.TRANSITIONS]
@@ -190,7 +207,6 @@ class ClaimAdmin(SimpleHistoryAdmin):
             "Review",
             {
                 "fields": [
-                    "status",
                     "verdict",
                     "verdict_summary",
                     "review_note",

@@ -228,6 +228,14 @@ class TestAdminWorkflow:
         assert "Send back to draft" in curator_page and ">Publish<" not in curator_page
         assert ">Publish<" in reviewer_page
 
+    def test_curators_edit_sources_and_counter_sources_inline(self, group_curator, draft_claim):
+        """The roles grant Evidence's permissions; the two inlines (proxies) follow them."""
+        url = reverse("admin:claims_claim_change", args=[draft_claim.pk])
+        html = self.admin_client(group_curator).get(url).content.decode()
+        assert "Sources (supporting)" in html
+        assert "Counter-sources (contradicting or qualifying)" in html
+        assert 'name="evidence-TOTAL_FORMS"' in html and 'name="evidence-2-TOTAL_FORMS"' in html
+
     def test_curator_cannot_edit_verdict_in_admin(self, group_curator, draft_claim):
         page = self.admin_client(group_curator).get(
             reverse("admin:claims_claim_change", args=[draft_claim.pk])
