@@ -5,8 +5,9 @@ from django.db import connections
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Concat
 
+from core.querysets import count_of
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter
-from core.visibility import VisibleQuerySet, visible_q
+from core.visibility import VisibleQuerySet
 
 from .choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
 
@@ -40,8 +41,8 @@ class DocumentQuerySet(VisibleQuerySet):
         """Annotate `claim_count`: the document's claims this user may see."""
         from .models import Claim
 
-        visible = visible_q(user, Claim, via="claims")
-        return self.annotate(claim_count=Count("claims", filter=visible, distinct=True))
+        claims = Claim.objects.visible_to(user).filter(document=OuterRef("pk"))
+        return self.annotate(claim_count=count_of(claims, per="document"))
 
 
 class ClaimQuerySet(VisibleQuerySet):

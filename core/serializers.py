@@ -59,3 +59,16 @@ class ModelCleanMixin(UniqueRaceMixin):
         except DjangoValidationError as error:
             raise serializers.ValidationError(api_errors(error)) from error
         return attrs
+
+
+class NaturalKeyRelatedField(serializers.SlugRelatedField):
+    """A reference by slug or key (a document's slug, a source's key).
+
+    Text no key can hold is refused before the lookup: PostgreSQL refuses a NUL character
+    in a query (a database error, a 500), so it is a 400 naming the field instead.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError("The reference contains a NUL character.")
+        return super().to_internal_value(data)

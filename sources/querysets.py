@@ -19,7 +19,6 @@ from django.db import connections
 from django.db.models import (
     Case,
     CharField,
-    Count,
     Exists,
     F,
     FloatField,
@@ -32,8 +31,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat
 
+from core.querysets import count_of
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, positive_terms
-from core.visibility import VisibleQuerySet, visible_q
+from core.visibility import VisibleQuerySet
 
 # Mirrors claims.choices; kept as plain strings so this app does not import claims.
 COUNTER_STANCES = ("contradicts", "qualifies")
@@ -73,17 +73,15 @@ def source_search_vector():
 class SourceQuerySet(VisibleQuerySet):
     def with_evidence_counts(self, user=None):
         """Annotate how many of the claims `user` may see each source supports
-        (`supports_count`) and contradicts or qualifies (`counters_count`)."""
-        visible = visible_q(
-            user, self.model._meta.get_field("evidence").related_model, via="evidence"
-        )
+        (`supports_count`) and contradicts or qualifies (`counters_count`).
+
+        Subqueries (core.querysets.count_of), so a write can still lock the row.
+        """
+        evidence_model = self.model._meta.get_field("evidence").related_model
+        citing = evidence_model.objects.visible_to(user).filter(source=OuterRef("pk"))
         return self.annotate(
-            supports_count=Count(
-                "evidence", filter=visible & Q(evidence__stance="supports"), distinct=True
-            ),
-            counters_count=Count(
-                "evidence", filter=visible & Q(evidence__stance__in=COUNTER_STANCES), distinct=True
-            ),
+            supports_count=count_of(citing.filter(stance="supports"), per="source"),
+            counters_count=count_of(citing.filter(stance__in=COUNTER_STANCES), per="source"),
         )
 
     def search(self, text: str, *, user=None):

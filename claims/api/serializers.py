@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from core.serializers import ModelCleanMixin, UniqueRaceMixin
+from core.serializers import ModelCleanMixin, NaturalKeyRelatedField, UniqueRaceMixin
 from sources.api.serializers import SourceBriefSerializer
 from sources.models import Source
 
@@ -23,7 +23,7 @@ class TopicSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class SectionSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    document = serializers.SlugRelatedField(slug_field="slug", queryset=Document.objects.all())
+    document = NaturalKeyRelatedField(slug_field="slug", queryset=Document.objects.all())
 
     class Meta:
         model = Section
@@ -31,7 +31,8 @@ class SectionSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class DocumentSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    claim_count = serializers.IntegerField(read_only=True, default=None)
+    # Annotated by the viewset's queryset; a document just created (not re-read) has none yet.
+    claim_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = Document
@@ -71,7 +72,7 @@ class EmbeddedEvidenceSerializer(serializers.ModelSerializer):
 
 class EvidenceSerializer(ModelCleanMixin, serializers.ModelSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
-    source = serializers.SlugRelatedField(slug_field="key", queryset=Source.objects.all())
+    source = NaturalKeyRelatedField(slug_field="key", queryset=Source.objects.all())
 
     class Meta:
         model = Evidence
@@ -85,7 +86,7 @@ class EvidenceSerializer(ModelCleanMixin, serializers.ModelSerializer):
 class NewEvidenceSerializer(serializers.ModelSerializer):
     """Evidence written together with a new claim (the claim is implied)."""
 
-    source = serializers.SlugRelatedField(slug_field="key", queryset=Source.objects.all())
+    source = NaturalKeyRelatedField(slug_field="key", queryset=Source.objects.all())
 
     class Meta:
         model = Evidence
@@ -99,11 +100,11 @@ class ClaimSerializer(UniqueRaceMixin, ClaimResearchFields, serializers.ModelSer
     `occurrence` when the quote appears more than once).
     """
 
-    document = serializers.SlugRelatedField(slug_field="slug", queryset=Document.objects.all())
+    document = NaturalKeyRelatedField(slug_field="slug", queryset=Document.objects.all())
     section = serializers.CharField(
         source="section.label", required=False, allow_null=True, help_text="Section label."
     )
-    topics = serializers.SlugRelatedField(
+    topics = NaturalKeyRelatedField(
         slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
     )
     start = serializers.IntegerField(required=False, min_value=0)

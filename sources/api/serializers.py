@@ -21,8 +21,9 @@ class SourceBriefSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(ModelCleanMixin, SearchHitSerializer, serializers.ModelSerializer):
-    supports_count = serializers.IntegerField(read_only=True, default=None)
-    counters_count = serializers.IntegerField(read_only=True, default=None)
+    # Annotated by the viewset's queryset; a source just created (not re-read) is cited by none.
+    supports_count = serializers.IntegerField(read_only=True, default=0)
+    counters_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = Source

@@ -208,6 +208,24 @@ class TestClaimWrites:
         assert claim.section.label == "I"
         assert response.json()["counter_sources"][0]["source"]["key"] == "iie-open-doors"
 
+    @pytest.mark.parametrize("field", ["document", "topics", "evidence"])
+    def test_a_nul_in_a_reference_is_a_400_naming_the_field(self, curator_client, document, field):
+        """PostgreSQL cannot hold a NUL in a query: refused before the lookup, on both engines."""
+        payload = {
+            "document": document.slug,
+            "key": "C053",
+            "quote": "Students number 400,000.",
+            "claim_type": "statistic",
+        }
+        payload |= {
+            "document": {"document": "no\x00such"},
+            "topics": {"topics": ["tr\x00ade"]},
+            "evidence": {"evidence": [{"source": "s\x001", "stance": "supports"}]},
+        }[field]
+        response = curator_client.post("/api/claims/", payload, format="json")
+        assert response.status_code == 400 and field in response.json()
+        assert not Claim.objects.filter(key="C053").exists()
+
     def test_quote_not_in_document_is_a_400_on_quote(self, curator_client, document):
         payload = {
             "document": document.slug,
@@ -326,6 +344,34 @@ class TestOtherResources:
         url = "/api/sources/census-trade/"
         assert anonymous_client.get(url).json()["supports_count"] == 1
         assert curator_client.get(url).json()["supports_count"] == 2
+
+    @pytest.mark.parametrize("resource", ["documents", "sources"])
+    def test_resources_with_counts_can_be_edited_and_deleted(
+        self, curator_client, published_claim, resource
+    ):
+        """Their counts are subqueries, so the row lock a write takes works on PostgreSQL too
+        (SELECT ... FOR UPDATE is refused with GROUP BY)."""
+        if resource == "documents":
+            url, count = f"/api/documents/{published_claim.document.slug}/", "claim_count"
+        else:
+            url, count = (
+                f"/api/sources/{published_claim.evidence.get().source.key}/",
+                "supports_count",
+            )
+        response = api.patch(curator_client, url, {"notes": "Checked again."})
+        assert response.status_code == 200, response.content
+        assert response.json()["notes"] == "Checked again." and response.json()[count] == 1
+        uncited = SourceFactory(key="uncited")
+        assert api.delete(curator_client, f"/api/sources/{uncited.key}/").status_code == 204
+
+    def test_a_new_document_or_source_answers_with_its_counts(self, curator_client):
+        """What the schema promises: counts are integers, 0 for a row just created."""
+        document = {"title": "New statement", "slug": "new-statement", "body": "Text."}
+        response = curator_client.post("/api/documents/", document, format="json")
+        assert response.status_code == 201 and response.json()["claim_count"] == 0
+        source = {"key": "new-source", "kind": "book", "title": "A book"}
+        body = curator_client.post("/api/sources/", source, format="json").json()
+        assert (body["supports_count"], body["counters_count"]) == (0, 0)
 
     def test_source_year_range_filter(self, curator_client):
         import datetime

@@ -166,8 +166,10 @@ class TestPostgreSQL:
     def test_snippet_is_the_postgresql_headline(self, postgresql_only, anonymous_client):
         make_claims()
         row = search(anonymous_client, "farmer").json()["results"][0]
-        # ts_headline drops the closing punctuation of its fragment.
-        assert row["snippet"] == "Tariffs on soybeans hurt <mark>farmers</mark>"
+        # ts_headline runs over quote, paraphrase, attribution and summary, and drops the
+        # closing punctuation of its fragment.
+        summary = NEUTRAL_SUMMARY.removesuffix(".")
+        assert row["snippet"] == f"Tariffs on soybeans hurt <mark>farmers</mark>. {summary}"
 
     def test_the_gin_index_serves_the_search(self, postgresql_only):
         make_claims()

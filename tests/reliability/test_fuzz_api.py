@@ -16,7 +16,6 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -24,6 +23,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from werkzeug.test import Client as WSGIClient
 
+from accounts.models import ApiToken
 from tests.reliability.conftest import make_superuser
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
@@ -84,12 +84,22 @@ def wsgi_requests(seed_dataset, db, settings):
 
 @pytest.fixture
 def superuser_headers(wsgi_requests):
-    """A signed-in superuser's session cookie and CSRF token, as a browser sends them."""
-    client = Client()
-    client.force_login(make_superuser())
-    csrf_token = "fuzz" * 8
-    cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf_token}"
-    return {"Cookie": cookie, "X-CSRFToken": csrf_token}
+    """A superuser's API token, as a program sends it.
+
+    (A session cookie in a Cookie header was not what the WSGI client sent: every write
+    and every draft answered as to an anonymous client.)
+    """
+    _token, raw = ApiToken.issue(user=make_superuser(), name="fuzzing", days=1)
+    return {"Authorization": f"Token {raw}"}
+
+
+def test_the_superuser_is_signed_in(superuser_headers):
+    """Guard for the guard: the fuzzed superuser really reaches writes and drafts."""
+    client = WSGIClient(APP)
+    response = client.get("/api/claims/?status=in_review", headers=superuser_headers)
+    assert response.status_code == 200 and response.json["count"] > 0
+    missing = client.patch("/api/topics/no-such-topic/", json={}, headers=superuser_headers)
+    assert missing.status_code == 404  # past authentication and permissions
 
 
 def with_current_etag(case, headers: dict) -> dict:
