@@ -63,8 +63,10 @@ def documents_for_reader(user) -> QuerySet[Document]:
         )
         for value in [*Verdict.values, ""]
     }
-    return Document.objects.defer("body", "notes").annotate(
-        claim_count=Count("claims", filter=visible, distinct=True), **per_verdict
+    return (
+        Document.objects.visible_to(user)
+        .defer("body", "notes")
+        .annotate(claim_count=Count("claims", filter=visible, distinct=True), **per_verdict)
     )
 
 
