@@ -228,6 +228,10 @@ CACHES = {
     )
 }
 
+# Writes to the models of these apps give the data a new version token (core/data_version.py),
+# which invalidates the caches of what readers read.
+DATA_VERSION_APPS = ["claims", "sources"]
+
 # CORS is closed unless origins are listed (comma-separated, e.g. https://tools.example.org).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
 CORS_URLS_REGEX = r"^/api/.*$"
