@@ -8,8 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,7 +17,7 @@ from core.admin import VersionedModelForm
 
 from . import services, workflow
 from .anchoring import quote_selector, shorten
-from .choices import COUNTER_STANCES, Stance
+from .choices import COUNTER_STANCES, ClaimStatus, Stance
 from .models import Claim, CounterEvidence, Document, Evidence, Section, SupportingEvidence, Topic
 from .querysets import has_counter_sources
 
@@ -119,8 +119,12 @@ class ClaimAdminForm(VersionedModelForm):
         for name in ("start", "end"):
             self.fields[name].required = False
 
+    move_refusal = None  # set by ClaimAdmin.get_form when a workflow button's move was refused
+
     def clean(self):
         cleaned = super().clean()
+        if self.move_refusal is not None:
+            self.show_move_refusal(self.move_refusal)
         if cleaned.get("document") is None or not cleaned.get("quote"):
             return cleaned  # the missing field has its own error
         placed = Claim(
@@ -138,6 +142,17 @@ class ClaimAdminForm(VersionedModelForm):
         cleaned.update(start=placed.start, end=placed.end, section=placed.section)
         return cleaned
 
+    def show_move_refusal(self, refused) -> None:
+        """The refusal's reasons beside the fields they concern, the rest above the form."""
+        label = status_label(refused.target)
+        self.add_error(None, f"Nothing was saved: the claim cannot be {label} yet.")
+        error = refused.error
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for field, problems in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, problems)
+        else:
+            self.add_error(None, workflow.refusal_sentences(error))
+
 
 class HasCounterSourcesFilter(admin.SimpleListFilter):
     title = "counter-sources"
@@ -152,6 +167,18 @@ class HasCounterSourcesFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(~has_counter_sources())
         return queryset
+
+
+class MoveRefused(Exception):
+    """A workflow button's move was refused: raised inside the admin's transaction to undo the save."""
+
+    def __init__(self, target: str, error: ValidationError | PermissionDenied):
+        super().__init__(target)
+        self.target, self.error = target, error
+
+
+def status_label(status: str) -> str:
+    return ClaimStatus(status).label.lower() if status in ClaimStatus.values else status
 
 
 def transition_action(transition: workflow.Transition):
@@ -270,48 +297,76 @@ class ClaimAdmin(SimpleHistoryAdmin):
             return False  # published claims stay on the record; retract instead
         return super().has_delete_permission(request, obj)
 
-    def get_urls(self):
-        transition = path(
-            "<path:object_id>/transition/<str:target>/",
-            self.admin_site.admin_view(self.transition_view),
-            name="claims_claim_transition",
-        )
-        return [transition, *super().get_urls()]
+    # A workflow button on the change page is a submit button named MOVE_FIELD: the form is
+    # saved and the claim moved in one transaction (changeform_view), or neither happens.
+    MOVE_FIELD = "_move"
 
-    def transition_view(self, request, object_id, target):
-        """POST from a workflow button on the change page: move the claim, report, go back."""
-        claim = self.get_object(request, object_id)
-        if request.method != "POST" or claim is None:
-            return HttpResponseNotAllowed(["POST"]) if claim else HttpResponseRedirect("../../")
-        self.apply_transition(request, claim, target)
-        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        target = request.POST.get(self.MOVE_FIELD) if request.method == "POST" else None
+        if not target or object_id is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        request.claim_move = target
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except MoveRefused as refused:
+            # Everything was rolled back; show the form again with what was typed and why.
+            request.claim_move, request.move_refusal = None, refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "move_refusal", None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"move_refusal": refusal})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        target = getattr(request, "claim_move", None)
+        if target:
+            try:
+                workflow.claim_transition(claim=form.instance, target=target, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                raise MoveRefused(target, error) from error
+
+    def response_change(self, request, obj):
+        target = getattr(request, "claim_move", None)
+        if not target:
+            return super().response_change(request, obj)
+        self.message_user(
+            request, f"{obj.key} was saved and is now {status_label(target)}.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(request.path)
 
     def apply_transition(self, request, claim, target) -> bool:
         try:
             workflow.claim_transition(claim=claim, target=target, user=request.user)
         except (ValidationError, PermissionDenied) as error:
-            reasons = "; ".join(getattr(error, "messages", None) or [str(error)])
+            reason = workflow.refusal_sentences(error)
             self.message_user(
-                request, f"{claim.key}: not moved to {target}: {reasons}", messages.ERROR
+                request,
+                f"{claim.key} was not moved to {status_label(target)}: {reason}",
+                messages.ERROR,
             )
             return False
-        self.message_user(
-            request, f"{claim.key} is now {target.replace('_', ' ')}.", messages.SUCCESS
-        )
+        self.message_user(request, f"{claim.key} is now {status_label(target)}.", messages.SUCCESS)
         return True
 
     def transition_action(self, request, queryset, target):
         moved = sum(self.apply_transition(request, claim, target) for claim in queryset)
-        self.message_user(request, f"{moved} of {queryset.count()} claim(s) moved to {target}.")
+        self.message_user(
+            request, f"{moved} of {queryset.count()} claims moved to {status_label(target)}."
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        """The change page lists the workflow moves this user may make on the claim, as
-        buttons posting to transition_view (template admin/claims/claim/change_form.html)."""
+        """The change page offers the workflow moves this user may make on the claim, as
+        "Save and …" buttons of the form itself (template admin/claims/claim/change_form.html)."""
         if obj is not None and obj.pk:
             context["workflow_moves"] = [
-                (move.label, reverse("admin:claims_claim_transition", args=[obj.pk, move.target]))
+                (f"Save and {move.label[0].lower()}{move.label[1:]}", move.target)
                 for move in workflow.available_transitions(obj, request.user)
             ]
+            context["move_field"] = self.MOVE_FIELD
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="quote")

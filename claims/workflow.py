@@ -80,10 +80,19 @@ def publication_problems(claim: Claim) -> dict[str, list[str]]:
     return problems
 
 
-def claim_transition(*, claim: Claim, target: str, user) -> Claim:
-    """Move a claim to `target`, checking the move, the user's permission and the rules."""
+# The fields a move may carry, so that typing a verdict and pressing Publish is one step.
+TRANSITION_FIELDS = ("verdict", "verdict_summary", "review_note")
+
+
+def claim_transition(*, claim: Claim, target: str, user, changes: dict | None = None) -> Claim:
+    """Move a claim to `target`, checking the move, the user's permission and the rules.
+
+    `changes` (fields of TRANSITION_FIELDS) are saved with the move, in the same
+    transaction: if the move is refused, they are not saved either.
+    """
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        apply_changes(claim, changes or {}, user)
         transition = next((t for t in transitions_from(claim.status) if t.target == target), None)
         if transition is None:
             allowed = ", ".join(t.target for t in transitions_from(claim.status)) or "none"
@@ -104,6 +113,28 @@ def claim_transition(*, claim: Claim, target: str, user) -> Claim:
         claim._history_user = user
         claim.save()
     return claim
+
+
+def apply_changes(claim: Claim, changes: dict, user) -> None:
+    """Set the fields a move carries, refusing a verdict change from a non-reviewer."""
+    unknown = set(changes) - set(TRANSITION_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {name: ["A workflow move cannot change this field."] for name in sorted(unknown)}
+        )
+    changed = {name for name, value in changes.items() if getattr(claim, name) != value}
+    if changed & {"verdict", "verdict_summary"} and not verdict_change_allowed(user):
+        raise PermissionDenied("Only reviewers may set the verdict or its summary.")
+    for name, value in changes.items():
+        setattr(claim, name, value)
+    if changed:
+        claim.full_clean()
+
+
+def refusal_sentences(error: ValidationError | PermissionDenied) -> str:
+    """A refusal as plain sentences: 'Publishing needs a verdict. Publishing needs a source.'"""
+    messages = getattr(error, "messages", None) or [str(error)]
+    return " ".join(m if m.endswith((".", "?", "!")) else f"{m}." for m in messages)
 
 
 def claim_delete(*, claim: Claim, user) -> None:

@@ -11,7 +11,7 @@ from sources.models import Source
 
 from .. import services, workflow
 from ..anchoring import position_selector, quote_selector
-from ..choices import COUNTER_STANCES, ClaimStatus, Stance
+from ..choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
 from ..models import Claim, Document, Evidence, Section, Topic
 from .research_serializers import ClaimResearchFields
 
@@ -195,7 +195,15 @@ class ClaimSerializer(UniqueRaceMixin, ClaimResearchFields, serializers.ModelSer
 
 
 class TransitionSerializer(serializers.Serializer):
+    """A workflow move, optionally with the fields it needs (saved with it, or not at all)."""
+
     to = serializers.ChoiceField(choices=ClaimStatus.choices)
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, allow_blank=True)
+    verdict_summary = serializers.CharField(required=False, allow_blank=True)
+    review_note = serializers.CharField(required=False, allow_blank=True)
+
+    def changes(self) -> dict:
+        return {k: v for k, v in self.validated_data.items() if k in workflow.TRANSITION_FIELDS}
 
 
 class ClaimDetailSerializer(ClaimSerializer):

@@ -90,18 +90,26 @@ class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
             return TransitionSerializer
         return ClaimSerializer if self.action == "list" else ClaimDetailSerializer
 
+    def current_etag(self, instance) -> str:
+        return etag_of(ClaimDetailSerializer(instance, context=self.get_serializer_context()).data)
+
     def perform_destroy(self, instance):
         workflow.claim_delete(claim=instance, user=self.request.user)
 
     @extend_schema(request=TransitionSerializer, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, *args, **kwargs):
-        """Move the claim through the workflow: {"to": "in_review" | "draft" | "published" | "retracted"}."""
+        """Move the claim through the workflow: {"to": "in_review" | "draft" | "published" |
+        "retracted"}, optionally with the verdict, verdict_summary or review_note the move
+        needs, saved with it or not at all (such a request needs If-Match, as every edit)."""
         claim = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        changes = serializer.changes()
+        if changes:
+            self.check_if_match(claim)
         claim = workflow.claim_transition(
-            claim=claim, target=serializer.validated_data["to"], user=request.user
+            claim=claim, target=serializer.validated_data["to"], user=request.user, changes=changes
         )
         claim = self.get_queryset().get(pk=claim.pk)
         data = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data

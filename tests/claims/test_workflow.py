@@ -225,8 +225,11 @@ class TestAdminWorkflow:
         url = reverse("admin:claims_claim_change", args=[claim.pk])
         curator_page = self.admin_client(group_curator).get(url).content.decode()
         reviewer_page = self.admin_client(reviewer).get(url).content.decode()
-        assert "Send back to draft" in curator_page and ">Publish<" not in curator_page
-        assert ">Publish<" in reviewer_page
+        assert (
+            "Save and send back to draft" in curator_page
+            and ">Save and publish<" not in curator_page
+        )
+        assert ">Save and publish<" in reviewer_page
 
     def test_curators_edit_sources_and_counter_sources_inline(self, group_curator, draft_claim):
         """The roles grant Evidence's permissions; the two inlines (proxies) follow them."""
@@ -241,13 +244,6 @@ class TestAdminWorkflow:
             reverse("admin:claims_claim_change", args=[draft_claim.pk])
         )
         assert 'name="verdict"' not in page.content.decode()
-
-    def test_transition_button_moves_the_claim(self, group_curator, draft_claim):
-        url = reverse("admin:claims_claim_transition", args=[draft_claim.pk, "in_review"])
-        response = self.admin_client(group_curator).post(url)
-        assert response.status_code == 302
-        draft_claim.refresh_from_db()
-        assert draft_claim.status == "in_review" and draft_claim.status_changed_by == group_curator
 
     def test_publish_action_refuses_incomplete_claims_and_publishes_complete_ones(
         self, reviewer, document
@@ -264,7 +260,7 @@ class TestAdminWorkflow:
         complete.refresh_from_db()
         incomplete.refresh_from_db()
         assert (complete.status, incomplete.status) == ("published", "in_review")
-        assert "not moved to published" in response.content.decode()
+        assert "was not moved to published" in response.content.decode()
 
     def test_list_actions_are_the_workflow_moves_the_user_may_make(
         self, group_curator, reviewer, published_claim
@@ -281,7 +277,7 @@ class TestAdminWorkflow:
 
     def test_new_claim_page_says_it_starts_as_a_draft_and_offers_no_move(self, reviewer, document):
         html = self.admin_client(reviewer).get(reverse("admin:claims_claim_add")).content.decode()
-        assert "New claims start as drafts" in html and "formaction=" not in html
+        assert "New claims start as drafts" in html and 'name="_move"' not in html
 
     def test_curator_publish_action_is_refused(self, group_curator, document):
         claim = claim_in("in_review", document, verdict="supported", verdict_summary="x")

@@ -1,0 +1,144 @@
+"""The curator's desk (issue 13): no lost work, forgiving anchoring, duplicates and overlaps,
+the review queue and its notes."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests import api
+from tests.claims.test_admin import claim_form
+from tests.factories import ClaimFactory, EvidenceFactory, user_in_group
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def change_form(claim, **overrides) -> dict:
+    """The change form of `claim` as the browser posts it, with `overrides` typed in."""
+    data = claim_form(claim.document, key=claim.key, quote=claim.quote)
+    data.update(paraphrase=claim.paraphrase, claim_type=claim.claim_type)
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def in_review(document):
+    return ClaimFactory(document=document, key="C010", status="in_review")
+
+
+class TestNoLostWork:
+    def test_save_and_publish_saves_the_typed_verdict_and_publishes(self, reviewer, in_review):
+        EvidenceFactory(claim=in_review)
+        url = reverse("admin:claims_claim_change", args=[in_review.pk])
+        form = change_form(
+            in_review, verdict="supported", verdict_summary="The census agrees.", _move="published"
+        )
+        response = signed_in(reviewer).post(url, form, follow=True)
+        in_review.refresh_from_db()
+        assert (in_review.status, in_review.verdict) == ("published", "supported")
+        assert in_review.verdict_summary == "The census agrees."
+        assert "C010 was saved and is now published." in response.content.decode()
+
+    def test_a_refused_move_saves_nothing_and_keeps_what_was_typed(self, reviewer, in_review):
+        url = reverse("admin:claims_claim_change", args=[in_review.pk])
+        form = change_form(
+            in_review,
+            paraphrase="Typed and not to be lost.",
+            verdict="supported",
+            verdict_summary="A summary typed before pressing Publish.",
+            _move="published",
+        )
+        response = signed_in(reviewer).post(url, form)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Nothing was saved: the claim cannot be published yet." in html
+        assert "Publishing a checkable claim needs at least one source." in html
+        assert "A summary typed before pressing Publish." in html
+        assert "Typed and not to be lost." in html
+        before = in_review.paraphrase
+        in_review.refresh_from_db()
+        assert (in_review.status, in_review.verdict) == ("in_review", "")
+        assert in_review.paraphrase == before != "Typed and not to be lost."
+
+    def test_an_invalid_form_is_not_moved(self, reviewer, in_review):
+        EvidenceFactory(claim=in_review)
+        url = reverse("admin:claims_claim_change", args=[in_review.pk])
+        form = change_form(in_review, claim_type="no-such-type", _move="published")
+        form.update(verdict="supported", verdict_summary="x")
+        assert signed_in(reviewer).post(url, form).status_code == 200
+        in_review.refresh_from_db()
+        assert in_review.status == "in_review"
+
+    def test_curator_saves_and_submits_for_review(self, document):
+        curator = user_in_group("desk-curator", "curators")
+        claim = ClaimFactory(document=document, key="C011")
+        url = reverse("admin:claims_claim_change", args=[claim.pk])
+        form = change_form(claim, paraphrase="Trade grew.", _move="in_review")
+        html = signed_in(curator).get(url).content.decode()
+        assert 'name="_move" value="in_review">Save and submit for review<' in html
+        assert signed_in(curator).post(url, form).status_code == 302
+        claim.refresh_from_db()
+        assert (claim.status, claim.paraphrase, claim.status_changed_by) == (
+            "in_review",
+            "Trade grew.",
+            curator,
+        )
+
+    def test_list_action_refusal_reads_as_sentences(self, reviewer, in_review):
+        response = signed_in(reviewer).post(
+            reverse("admin:claims_claim_changelist"),
+            {"action": "publish", "_selected_action": [in_review.pk]},
+            follow=True,
+        )
+        html = response.content.decode()
+        assert (
+            "C010 was not moved to published: Publishing a checkable claim needs a verdict. "
+            "Publishing a checkable claim needs a verdict summary." in html
+        )
+        assert ".;" not in html and "0 of 1 claims moved to published." in html
+
+
+class TestTransitionCarriesFields:
+    def url(self, claim) -> str:
+        return f"/api/claims/{claim.pk}/transition/"
+
+    def test_publish_with_verdict_and_summary_in_one_request(self, reviewer_client, in_review):
+        EvidenceFactory(claim=in_review)
+        etag = api.current_etag(reviewer_client, f"/api/claims/{in_review.pk}/")
+        body = {"to": "published", "verdict": "supported", "verdict_summary": "Agrees."}
+        response = reviewer_client.post(
+            self.url(in_review), body, format="json", HTTP_IF_MATCH=etag
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["status"] == "published"
+        assert response.json()["verdict_summary"] == "Agrees."
+
+    def test_fields_need_if_match(self, reviewer_client, in_review):
+        body = {"to": "published", "verdict": "supported", "verdict_summary": "Agrees."}
+        assert reviewer_client.post(self.url(in_review), body, format="json").status_code == 428
+
+    def test_a_refused_move_saves_none_of_its_fields(self, reviewer_client, in_review):
+        etag = api.current_etag(reviewer_client, f"/api/claims/{in_review.pk}/")
+        body = {"to": "published", "verdict": "supported", "verdict_summary": "Agrees."}
+        response = reviewer_client.post(
+            self.url(in_review), body, format="json", HTTP_IF_MATCH=etag
+        )
+        assert response.status_code == 400
+        assert response.json()["evidence"] == [
+            "Publishing a checkable claim needs at least one source."
+        ]
+        in_review.refresh_from_db()
+        assert (in_review.status, in_review.verdict) == ("in_review", "")
+
+    def test_a_curator_cannot_carry_a_verdict(self, curator_client, in_review):
+        etag = api.current_etag(curator_client, f"/api/claims/{in_review.pk}/")
+        body = {"to": "draft", "verdict": "supported"}
+        response = curator_client.post(self.url(in_review), body, format="json", HTTP_IF_MATCH=etag)
+        assert response.status_code == 403
+        in_review.refresh_from_db()
+        assert (in_review.status, in_review.verdict) == ("in_review", "")
