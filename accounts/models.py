@@ -10,6 +10,9 @@ from django.db import models
 from django.utils import timezone
 
 PREFIX_LENGTH = 8
+# Every new token expires: 90 days unless its issuer says otherwise, ten years at most.
+DEFAULT_LIFETIME_DAYS = 90
+MAX_LIFETIME_DAYS = 3650
 
 
 def hash_secret(raw: str) -> str:
@@ -51,11 +54,12 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.name}, {self.user})"
 
     @classmethod
-    def issue(cls, *, user, name: str, days: int | None = 90) -> tuple["ApiToken", str]:
-        """Create a token; returns it with the raw value, which is not stored anywhere."""
-        token = cls(
-            user=user, name=name, expires_at=timezone.now() + timedelta(days=days) if days else None
-        )
+    def issue(cls, *, user, name: str, days: int = DEFAULT_LIFETIME_DAYS) -> tuple["ApiToken", str]:
+        """Create a token valid for `days` (1 to MAX_LIFETIME_DAYS); returns it with the raw
+        value, which is not stored anywhere."""
+        if not 1 <= days <= MAX_LIFETIME_DAYS:
+            raise ValueError(f"A token lives 1 to {MAX_LIFETIME_DAYS} days, not {days}.")
+        token = cls(user=user, name=name, expires_at=timezone.now() + timedelta(days=days))
         raw = token.set_secret()
         token.save()
         return token, raw

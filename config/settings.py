@@ -23,22 +23,45 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def private_var_dir() -> Path:
+    """var/ (the secret key, the SQLite database), readable by its owner only when we create it."""
+    if not VAR_DIR.exists():
+        VAR_DIR.mkdir(parents=True, mode=0o700, exist_ok=True)
+        VAR_DIR.chmod(0o700)  # mkdir's mode is reduced by the umask; make it exact
+    return VAR_DIR
+
+
 def load_secret_key() -> str:
-    """SECRET_KEY from the environment, else a random key kept in var/ (never in the repo)."""
+    """SECRET_KEY from the environment, else a random key kept in var/ (never in the repo).
+
+    The file is written under a temporary name opened with O_CREAT | O_EXCL and mode 0600,
+    so the key is never readable by others, not even for a moment, and then linked into
+    place: of two processes starting together, one key wins and both read it whole.
+    A server with DEBUG off refuses to start on this key (config/startup.py).
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
-    key_file = VAR_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    key_file = private_var_dir() / "secret_key"
+    if not key_file.exists():
+        temporary = key_file.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(temporary, key_file)
+        except FileExistsError:
+            pass  # another process linked its key first: use that one
+        finally:
+            temporary.unlink()
+    if key_file.stat().st_mode & 0o077:
+        key_file.chmod(0o600)  # a key file left readable by an older version
+    return key_file.read_text().strip()
 
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = load_secret_key()
+# A production server must be given its key (config/startup.py refuses to serve otherwise).
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
@@ -104,7 +127,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    private_var_dir()
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -132,6 +155,7 @@ STORAGES = {
     # Compressed, without a manifest: pages render before (or without) collectstatic.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+private_var_dir()
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve static files from the app directories too, so tests and runserver need no collectstatic.
 WHITENOISE_USE_FINDERS = True
@@ -151,6 +175,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Messages live in the session (the database), not in a cookie: the admin's one-time
+# display of a new API token's secret must never travel back and forth as a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # Admin login attempts (django-axes): after ADMIN_LOGIN_FAILURE_LIMIT failures from one

@@ -1,10 +1,28 @@
 """manage.py api_token create|revoke|list: API tokens from the command line."""
 
+import argparse
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.models import ApiToken
+from accounts.models import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, ApiToken
+
+
+def lifetime_days(value: str) -> int:
+    """--days: a whole number of days from 1 to MAX_LIFETIME_DAYS (every token expires)."""
+    try:
+        days = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a whole number of days (e.g. --days 30)."
+        ) from None
+    if not 1 <= days <= MAX_LIFETIME_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"{days} is out of range: a token lives 1 to {MAX_LIFETIME_DAYS} days "
+            "(revoke it early if it is no longer needed)."
+        )
+    return days
 
 
 class Command(BaseCommand):
@@ -16,7 +34,10 @@ class Command(BaseCommand):
         create.add_argument("username")
         create.add_argument("--name", default="command line")
         create.add_argument(
-            "--days", type=int, default=90, help="Lifetime in days; 0: never expires."
+            "--days",
+            type=lifetime_days,
+            default=DEFAULT_LIFETIME_DAYS,
+            help=f"Lifetime in days, 1 to {MAX_LIFETIME_DAYS} (default {DEFAULT_LIFETIME_DAYS}).",
         )
         revoke = sub.add_parser("revoke", help="Revoke a token by its prefix.")
         revoke.add_argument("prefix")
@@ -31,10 +52,8 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist as error:
             raise CommandError(f"No user named {username!r}.") from error
-        if days < 0:
-            raise CommandError("--days cannot be negative.")
-        token, raw = ApiToken.issue(user=user, name=name, days=days or None)
-        expiry = token.expires_at.isoformat() if token.expires_at else "never"
+        token, raw = ApiToken.issue(user=user, name=name, days=days)
+        expiry = token.expires_at.isoformat()
         self.stdout.write(f"{raw}\n")
         self.stderr.write(f"Token {token.prefix} for {username}, expires {expiry}. Shown once.")
 
