@@ -41,3 +41,47 @@ COUNTER_STANCES = (Stance.CONTRADICTS, Stance.QUALIFIES)
 
 # Verdicts that rate a checkable claim (everything but "not checkable").
 CHECKABLE_VERDICTS = tuple(v for v in Verdict.values if v != Verdict.NOT_CHECKABLE)
+
+
+# What each choice means, for readers: the methodology page (/about/) and the claim pages
+# read these, next to the choices themselves, so the explanation cannot drift from the model.
+CLAIM_TYPE_MEANINGS = {
+    ClaimType.STATISTIC: "A figure: an amount, a rate, a ranking or a change over time.",
+    ClaimType.HISTORICAL_EVENT: "That something happened, at a time or in a way the text says.",
+    ClaimType.QUOTATION: "Words the text puts in someone's mouth, in quotation marks or not.",
+    ClaimType.ATTRIBUTION: "That a person, body or country said, did or holds something.",
+    ClaimType.CAUSAL: "That one thing caused, led to or prevented another.",
+    ClaimType.PREDICTION: "What will happen; checked against what is known when reviewed.",
+    ClaimType.NORMATIVE: "What should be done or is right: an opinion or an exhortation.",
+    ClaimType.CHARACTERIZATION: "A description or label given to someone or something.",
+}
+
+VERDICT_MEANINGS = {
+    Verdict.SUPPORTED: "The sources bear the claim out as stated.",
+    Verdict.PARTLY_SUPPORTED: (
+        "Part of the claim is borne out; part of it is overstated, imprecise or missing context."
+    ),
+    Verdict.DISPUTED: "Reliable sources disagree with one another about it.",
+    Verdict.CONTRADICTED: "Reliable sources show the claim to be wrong as stated.",
+    Verdict.UNVERIFIABLE: (
+        "It could be checked in principle, but no source available to the curators settles it."
+    ),
+    Verdict.NOT_CHECKABLE: (
+        "An opinion, a value judgement or an exhortation: nothing a source could confirm."
+    ),
+}
+
+STANCE_MEANINGS = {
+    Stance.SUPPORTS: "The source bears out the claim (a source).",
+    Stance.CONTRADICTS: "The source says otherwise (a counter-source).",
+    Stance.QUALIFIES: (
+        "The source adds a limit, a condition or missing context (a counter-source)."
+    ),
+}
+
+STATUS_MEANINGS = {
+    ClaimStatus.DRAFT: "Being analysed; not public.",
+    ClaimStatus.IN_REVIEW: "Awaiting a reviewer's verdict; not public.",
+    ClaimStatus.PUBLISHED: "Reviewed and public.",
+    ClaimStatus.RETRACTED: "Withdrawn after publication; kept on the record and marked as such.",
+}

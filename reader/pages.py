@@ -1,13 +1,22 @@
 """What the reader pages show: documents with their verdict spread, a document cut into claim spans."""
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from claims.choices import COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
+from claims.choices import (
+    COUNTER_STANCES,
+    VERDICT_MEANINGS,
+    ClaimStatus,
+    ClaimType,
+    Stance,
+    Verdict,
+)
 from claims.documents import OPENING_LABEL
 from claims.models import Claim, Document, Evidence, Section, Topic
+from claims.research.similarity import similar_claims
 from core.visibility import can_see_unpublished, is_public, visible_q
 from sources.choices import DatePrecision
 from sources.models import Source
@@ -440,5 +449,149 @@ def reader_document(document: Document, user) -> ReaderDocument:
         document=document,
         blocks=build_blocks(document.body, sections, claims),
         claims=claims,
+        can_see_unpublished=can_see_unpublished(user),
+    )
+
+
+# --- One claim ---------------------------------------------------------------------------------
+
+CONTEXT_CHARACTERS = 400  # at most this much text either side of the claim, cut at sentences
+SIMILAR_ON_CLAIM_PAGE = 5
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    """The claim in its surrounding text: whole sentences before and after it."""
+
+    before: str
+    quote: str
+    after: str
+    starts_mid_text: bool  # text precedes `before` in the document (shown as …)
+    ends_mid_text: bool
+
+
+def claim_context(body: str, start: int, end: int, size: int = CONTEXT_CHARACTERS) -> ClaimContext:
+    """A few sentences either side of body[start:end], cut at sentence boundaries."""
+    window_start = max(0, start - size)
+    before = body[window_start:start]
+    if window_start > 0:
+        boundaries = list(_SENTENCE_END.finditer(before))
+        if boundaries:
+            before = before[boundaries[0].end() :]
+    window_end = min(len(body), end + size)
+    after = body[end:window_end]
+    if window_end < len(body):
+        boundaries = list(_SENTENCE_END.finditer(after))
+        if boundaries:
+            after = after[: boundaries[-1].start()]
+    return ClaimContext(
+        before=before.lstrip(),
+        quote=body[start:end],
+        after=after.rstrip(),
+        starts_mid_text=start - len(before) > 0 and bool(body[: start - len(before)].strip()),
+        ends_mid_text=end + len(after) < len(body) and bool(body[end + len(after) :].strip()),
+    )
+
+
+@dataclass
+class ClaimPage:
+    """Everything the page of one claim shows, for one reader."""
+
+    claim: Claim
+    reader_claim: ReaderClaim
+    context: ClaimContext
+    same_as: Claim | None
+    restatements: list[Claim]
+    similar: list[tuple[Claim, float]]
+    similar_method: str
+    can_see_unpublished: bool
+
+    citation_formats = (("apa", "APA"), ("chicago", "Chicago"), ("bibtex", "BibTeX"))
+
+    @property
+    def verdict_meaning(self) -> str:
+        return VERDICT_MEANINGS.get(self.claim.verdict, "A curator has not yet rated it.")
+
+    @property
+    def description(self) -> str:
+        """The page's meta description: the verdict and the claim, in under 300 characters."""
+        label = self.reader_claim.verdict_label
+        text = self.claim.paraphrase or self.claim.quote
+        return f"{label}: {' '.join(text.split())}"[:297].rstrip() + (
+            "…" if len(text) > 280 else ""
+        )
+
+    @property
+    def review_date(self):
+        moment = self.claim.reviewed_at or self.claim.status_changed_at
+        return moment.date() if moment else None
+
+    @property
+    def reviewer(self) -> str:
+        person = self.claim.reviewed_by
+        if person is None:
+            return ""
+        # A Person (datasets) has display_name; a user account its full name or username.
+        name = getattr(person, "display_name", "") or ""
+        if not name and hasattr(person, "get_full_name"):
+            name = person.get_full_name() or person.get_username()
+        return name or str(person)
+
+
+def claim_for_page(document: Document, key: str, user) -> Claim | None:
+    """The claim `key` of `document` if the user may see it, with what its page shows."""
+    return (
+        Claim.objects.visible_to(user)
+        .filter(document=document, key=key)
+        .select_related("section", "reviewed_by")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("source").order_by(
+                    "stance", "source__key"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def claim_page(document: Document, claim: Claim, user) -> ClaimPage:
+    """The claim page: the claim in context, its evidence, and the claims related to it.
+
+    A fixed number of queries: the claim (with section and reviewer), topics, evidence with
+    sources, the claim it restates, its restatements, similar claims (two on SQLite).
+    """
+    claim.document = document
+    evidence = list(claim.evidence.all())
+    reader_claim = ReaderClaim(
+        claim=claim,
+        position=0,
+        sources=[ReaderEvidence.of(item) for item in evidence if item.stance == Stance.SUPPORTS],
+        counter_sources=[
+            ReaderEvidence.of(item) for item in evidence if item.stance in COUNTER_STANCES
+        ],
+        topics=list(claim.topics.all()),
+    )
+    visible = (
+        Claim.objects.visible_to(user)
+        .select_related("document")
+        .defer("document__body", "document__notes")
+    )
+    same_as = visible.filter(pk=claim.same_as_id).first() if claim.same_as_id is not None else None
+    restatements = list(visible.filter(same_as=claim).order_by("document__title", "start"))
+    linked = {row.pk for row in restatements} | {claim.same_as_id}
+    found = similar_claims(claim, visible, limit=SIMILAR_ON_CLAIM_PAGE + len(linked))
+    similar = [(row, score) for row, score in found.matches if row.pk not in linked]
+    return ClaimPage(
+        claim=claim,
+        reader_claim=reader_claim,
+        context=claim_context(document.body, claim.start, claim.end),
+        same_as=same_as,
+        restatements=restatements,
+        similar=similar[:SIMILAR_ON_CLAIM_PAGE],
+        similar_method=found.method,
         can_see_unpublished=can_see_unpublished(user),
     )

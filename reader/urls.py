@@ -8,5 +8,11 @@ app_name = "reader"
 
 urlpatterns = [
     path("", views.document_list, name="document-list"),
+    path("about/", views.about, name="about"),
     path("documents/<slug:slug>/", views.document_detail, name="document-detail"),
+    path(
+        "documents/<slug:slug>/claims/<str:key>/",
+        views.claim_detail,
+        name="claim-detail",
+    ),
 ]

@@ -1,15 +1,53 @@
 """The reader: server-rendered pages showing each document with its claims in place."""
 
-from django.http import HttpRequest, HttpResponse
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from claims.choices import (
+    CLAIM_TYPE_MEANINGS,
+    STANCE_MEANINGS,
+    STATUS_MEANINGS,
+    VERDICT_MEANINGS,
+    ClaimStatus,
+    ClaimType,
+    Stance,
+    Verdict,
+)
 from claims.models import Document
+from claims.research.citation import claim_citations
+from claims.research.claimreview import (
+    BEST_RATING,
+    RATING_VALUES,
+    WORST_RATING,
+    claim_review_document,
+    is_reviewed,
+)
 from core.visibility import can_see_unpublished
 
 from .csp import content_security_policy
-from .pages import ReaderFilters, documents_for_reader, reader_document, verdict_spread
+from .pages import (
+    ReaderFilters,
+    claim_for_page,
+    claim_page,
+    documents_for_reader,
+    reader_document,
+    verdict_spread,
+)
+
+# JSON inside <script>: these characters could end the element or open a comment.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> str:
+    """JSON-LD safe to place inside <script type="application/ld+json">."""
+    return mark_safe(json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES))
 
 
 @require_safe
@@ -44,5 +82,69 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "matching": matching,
             "total": total,
             "can_see_unpublished": page.can_see_unpublished,
+        },
+    )
+
+
+@require_safe
+@gzip_page
+@content_security_policy
+def claim_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """One claim on a page of its own: in context, with its evidence, citation and ClaimReview.
+
+    A claim the reader may not see is a 404, exactly like the API's.
+    """
+    document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
+    claim = claim_for_page(document, key, request.user)
+    if claim is None:
+        raise Http404("No such claim, or it is not published.")
+    page = claim_page(document, claim, request.user)
+    url = request.build_absolute_uri(
+        reverse("reader:claim-detail", kwargs={"slug": slug, "key": claim.key})
+    )
+    review = None
+    if is_reviewed(claim):
+        review = json_ld(claim_review_document(claim, request.build_absolute_uri))
+    return render(
+        request,
+        "reader/claim_detail.html",
+        {
+            "document": document,
+            "page": page,
+            "claim": page.reader_claim,
+            "permalink": url,
+            "citations": claim_citations(claim, url=url, accessed=timezone.localdate()),
+            "claimreview": review,
+            "can_see_unpublished": page.can_see_unpublished,
+        },
+    )
+
+
+@require_safe
+@content_security_policy
+def about(request: HttpRequest) -> HttpResponse:
+    """The methodology: what each claim type, verdict and stance means, and the rating scale.
+
+    Read from the choices the models use (claims/choices.py), so it cannot drift from them.
+    """
+
+    def rows(choices, meanings):
+        return [(value, label, meanings[value]) for value, label in choices.choices]
+
+    verdicts = [
+        (value, label, VERDICT_MEANINGS[value], RATING_VALUES.get(value))
+        for value, label in Verdict.choices
+    ]
+    return render(
+        request,
+        "reader/about.html",
+        {
+            "claim_types": rows(ClaimType, CLAIM_TYPE_MEANINGS),
+            "verdicts": verdicts,
+            "stances": rows(Stance, STANCE_MEANINGS),
+            "statuses": rows(ClaimStatus, STATUS_MEANINGS),
+            "best_rating": BEST_RATING,
+            "worst_rating": WORST_RATING,
+            "can_see_unpublished": can_see_unpublished(request.user),
         },
     )

@@ -1,5 +1,7 @@
 """factory-boy factories for the test suite: a small document whose claims anchor for real."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -101,6 +103,8 @@ class PublishedClaimFactory(ClaimFactory):
     (checkable=False) is published as not_checkable, without sources."""
 
     status = ClaimStatus.PUBLISHED
+    # A review date in the past, unlike the rows' created_at: pages and ClaimReview show this.
+    reviewed_at = datetime.datetime(2026, 10, 2, 9, 30, tzinfo=datetime.UTC)
     verdict = factory.Maybe("checkable", Verdict.SUPPORTED, Verdict.NOT_CHECKABLE)
     verdict_summary = factory.Maybe("checkable", "Official figures give a 230-fold rise.", "")
     evidence = factory.Maybe(

@@ -158,8 +158,9 @@ def test_every_api_view_reads_through_the_rule(world):
 
 # Values for the path parameters of the reader's pages; a new page with another
 # parameter must say here which value shows the draft world.
-def reader_kwargs(pattern, document) -> dict:
-    values = {"slug": document.slug}
+def reader_kwargs(pattern, published) -> dict:
+    # The draft shares the published claim's document: its page must not show the draft.
+    values = {"slug": published.document.slug, "key": published.key}
     missing = set(pattern.pattern.converters) - set(values)
     assert not missing, f"reader page {pattern.name}: give a value for {missing} in this test"
     return {name: values[name] for name in pattern.pattern.converters}
@@ -171,9 +172,14 @@ def test_no_reader_page_shows_an_anonymous_reader_anything_of_a_draft(world):
     pages = [
         pattern for namespace, pattern in walk(get_resolver().url_patterns) if namespace == "reader"
     ]
-    assert {pattern.name for pattern in pages} >= {"document-list", "document-detail"}
+    assert {pattern.name for pattern in pages} >= {
+        "document-list",
+        "document-detail",
+        "claim-detail",
+        "about",
+    }
     for pattern in pages:
-        url = reverse(f"reader:{pattern.name}", kwargs=reader_kwargs(pattern, draft.document))
+        url = reverse(f"reader:{pattern.name}", kwargs=reader_kwargs(pattern, published))
         response = client.get(url)
         assert response.status_code == 200, url
         assert SECRET not in response.content.decode(), f"{url} shows the draft"

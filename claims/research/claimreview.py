@@ -84,12 +84,14 @@ def review_rating(claim: Claim) -> dict:
 
 
 def review_url(claim: Claim, absolute: Absolute) -> str:
-    """The reader page of the claim's document, at the claim's anchor (#C001)."""
+    """The claim's own reader page, which embeds this ClaimReview."""
     try:
-        path = reverse("reader:document-detail", kwargs={"slug": claim.document.slug})
+        path = reverse(
+            "reader:claim-detail", kwargs={"slug": claim.document.slug, "key": claim.key}
+        )
     except NoReverseMatch:  # no reader pages in this deployment: the API record instead
         return absolute(reverse("claim-detail", kwargs={"pk": claim.pk}))
-    return absolute(path) + f"#{claim.key}"
+    return absolute(path)
 
 
 def citation(evidence, absolute: Absolute) -> dict:
@@ -175,7 +177,9 @@ def claim_review(claim: Claim, absolute: Absolute) -> dict:
         claim.evidence.all(),
         key=lambda row: (row.stance != Stance.SUPPORTS, row.stance, row.source.key),
     )
-    published = claim.reviewed_at or claim.status_changed_at or claim.updated_at
+    # The day of the review (or of publication): never the day the row was written, which
+    # for an imported claim is the day it was loaded. Unknown, it is left out.
+    published = claim.reviewed_at or claim.status_changed_at
     review = {
         "@type": "ClaimReview",
         "url": review_url(claim, absolute),
@@ -185,11 +189,12 @@ def claim_review(claim: Claim, absolute: Absolute) -> dict:
         "reviewRating": review_rating(claim),
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": ORGANISATION, "url": absolute("/")},
-        "datePublished": published.date().isoformat(),
         "dateModified": claim.updated_at.date().isoformat(),
         "inLanguage": document.language,
         "citation": [citation(row, absolute) for row in evidence],
     }
+    if published is not None:
+        review["datePublished"] = published.date().isoformat()
     if claim.verdict_summary:
         review["reviewBody"] = claim.verdict_summary
     return review

@@ -164,7 +164,8 @@ def test_has_the_required_and_recommended_properties(anonymous_client, reviewed)
     assert item["author"]["name"] == "Yang Jiechi"
     assert item["datePublished"] == "2020-08-07"
     assert item["appearance"]["url"] == "https://example.org/statement"
-    assert review["url"].endswith(f"/documents/{reviewed.document.slug}/#C001")
+    assert review["url"].endswith(f"/documents/{reviewed.document.slug}/claims/C001/")
+    assert review["datePublished"] == reviewed.reviewed_at.date().isoformat()
     # The factory's paraphrase without its reporting clause "The statement says".
     assert review["claimReviewed"] == "Trade grew about 200-fold."
 
