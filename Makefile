@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench bench-compare clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: install
 ## a 15 s baseline then 60 s of mixed reads by 50 clients; report in bench/results/.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Claimbase against Datasette 0.65.5 and a raw-SQL floor on a synthetic corpus:
+## make bench-compare SIZE=M ENGINE=sqlite|postgres; results in bench/results/.
+SIZE   ?= S
+ENGINE ?= sqlite
+bench-compare: install
+	$(BIN)/python -m bench.compare --size $(SIZE) --engine $(ENGINE) $(BENCH_ARGS)
 
 format: install
 	$(BIN)/ruff format .
