@@ -7,7 +7,6 @@ workflow.claim_transition (buttons and list actions both come from workflow.TRAN
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -421,7 +420,7 @@ class TopicAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+        return super().get_queryset(request).with_claim_counts(request.user)
 
     @admin.display(description="claims", ordering="claim_count")
     def claim_count(self, topic):

@@ -13,7 +13,7 @@ from core.visibility import VisibleQuerySet
 from sources.models import Source
 
 from .choices import CHECKABLE_VERDICTS, COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
-from .querysets import ClaimQuerySet, DocumentQuerySet, EvidenceQuerySet
+from .querysets import ClaimQuerySet, DocumentQuerySet, EvidenceQuerySet, TopicQuerySet
 
 
 def choices_valid(field: str, choices) -> models.CheckConstraint:
@@ -24,7 +24,7 @@ def choices_valid(field: str, choices) -> models.CheckConstraint:
     )
 
 
-class TopicManager(models.Manager.from_queryset(VisibleQuerySet)):
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -45,6 +45,16 @@ class DocumentQuerySet(VisibleQuerySet):
         return self.annotate(claim_count=count_of(claims, per="document"))
 
 
+class TopicQuerySet(VisibleQuerySet):
+    def with_claim_counts(self, user=None):
+        """Annotate `claim_count`: the claims tagged with the topic that this user may see
+        (a topic's count never tells a reader how many drafts are about it)."""
+        from .models import Claim
+
+        claims = Claim.objects.visible_to(user).filter(topics=OuterRef("pk"))
+        return self.annotate(claim_count=count_of(claims, per="topics"))
+
+
 class ClaimQuerySet(VisibleQuerySet):
     def with_evidence_counts(self):
         return self.annotate(

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from core.visibility import can_see_unpublished
+
 
 def api_errors(error: DjangoValidationError) -> dict:
     """A model ValidationError as DRF shows errors: errors of no one field under non_field_errors."""
@@ -72,3 +74,22 @@ class NaturalKeyRelatedField(serializers.SlugRelatedField):
         if isinstance(data, str) and "\x00" in data:
             raise serializers.ValidationError("The reference contains a NUL character.")
         return super().to_internal_value(data)
+
+
+class InternalFieldsMixin:
+    """Fields for the curators' side only (`Meta.internal_fields`), left out of what
+    everyone else reads.
+
+    The rule is the visibility rule's: who may see unpublished material (curators and
+    reviewers) may read the curators' working notes; anonymous readers and signed-in
+    users without that permission never receive them. They stay in the schema (optional),
+    since the same operation answers both.
+    """
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if not can_see_unpublished(getattr(request, "user", None)):
+            for name in getattr(self.Meta, "internal_fields", ()):
+                data.pop(name, None)
+        return data

@@ -5,7 +5,12 @@ from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from core.serializers import ModelCleanMixin, NaturalKeyRelatedField, UniqueRaceMixin
+from core.serializers import (
+    InternalFieldsMixin,
+    ModelCleanMixin,
+    NaturalKeyRelatedField,
+    UniqueRaceMixin,
+)
 from sources.api.serializers import SourceBriefSerializer
 from sources.models import Source
 
@@ -17,9 +22,12 @@ from .research_serializers import ClaimResearchFields
 
 
 class TopicSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    # The claims the reader may see (TopicQuerySet.with_claim_counts); 0 for one just made.
+    claim_count = serializers.IntegerField(read_only=True, default=0)
+
     class Meta:
         model = Topic
-        fields = ["id", "name", "slug"]
+        fields = ["id", "name", "slug", "claim_count"]
 
 
 class SectionSerializer(ModelCleanMixin, serializers.ModelSerializer):
@@ -93,7 +101,9 @@ class NewEvidenceSerializer(serializers.ModelSerializer):
         fields = ["source", "stance", "excerpt", "locator", "note", "verified", "consulted_url"]
 
 
-class ClaimSerializer(UniqueRaceMixin, ClaimResearchFields, serializers.ModelSerializer):
+class ClaimSerializer(
+    InternalFieldsMixin, UniqueRaceMixin, ClaimResearchFields, serializers.ModelSerializer
+):
     """A claim with its sources and counter-sources embedded.
 
     On create, offsets may be left out: they are found from the quote (give
@@ -125,6 +135,8 @@ class ClaimSerializer(UniqueRaceMixin, ClaimResearchFields, serializers.ModelSer
         ]  # fmt: skip
         # Status moves only through the workflow (POST .../transition/).
         read_only_fields = ["status", "reviewed_at", "created_at", "updated_at"]
+        # The reviewer's note to curators (what is missing) is internal: core.serializers.
+        internal_fields = ["review_note"]
 
     @cached_property
     def embedded_evidence(self) -> EmbeddedEvidenceSerializer:

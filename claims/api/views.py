@@ -139,5 +139,8 @@ class TopicViewSet(ClaimbaseModelViewSet):
     serializer_class = TopicSerializer
     lookup_field = "slug"
     search_fields = ["name", "slug"]
-    ordering_fields = ["name", "slug"]
+    ordering_fields = ["name", "slug", "claim_count"]
     ordering = ["name"]
+
+    def get_queryset(self):
+        return super().get_queryset().with_claim_counts(self.request.user)
