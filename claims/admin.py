@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import VersionedModelForm
 
 from . import services, workflow
-from .anchoring import quote_selector, shorten
+from .anchoring import shorten
 from .choices import COUNTER_STANCES, ClaimStatus, Stance
 from .models import Claim, CounterEvidence, Document, Evidence, Section, SupportingEvidence, Topic
 from .querysets import has_counter_sources
@@ -99,6 +99,11 @@ class CounterEvidenceInline(EvidenceInlineBase):
 class ClaimAdminForm(VersionedModelForm):
     """Offsets are optional: left empty, or no longer matching the quote, they are found from it."""
 
+    accept_overlaps = forms.BooleanField(
+        required=False,
+        label="Accept overlaps",
+        help_text="Save a quote that shares words with other claims of the document.",
+    )
     occurrence = forms.IntegerField(
         required=False,
         min_value=1,
@@ -138,8 +143,39 @@ class ClaimAdminForm(VersionedModelForm):
         except ValidationError as error:
             self.add_error(None, error)
             return cleaned
-        cleaned.update(start=placed.start, end=placed.end, section=placed.section)
+        cleaned.update(
+            start=placed.start, end=placed.end, section=placed.section, quote=placed.quote
+        )
+        self.warn_of_overlaps(placed, cleaned)
         return cleaned
+
+    def warn_of_overlaps(self, placed: Claim, cleaned: dict) -> None:
+        """A new span that shares words with other claims is saved only once accepted."""
+        stored = self.instance
+        if stored.pk and (stored.start, stored.end) == (placed.start, placed.end):
+            return  # the span did not move: it was accepted before
+        placed.pk = stored.pk
+        others = list(placed.overlapping().exclude(start=placed.start, end=placed.end))
+        if not others or cleaned.get("accept_overlaps"):
+            return
+        links = format_html_join(
+            ", ",
+            '<a href="{}" target="_blank">{}</a> ({}–{})',
+            (
+                (reverse("admin:claims_claim_change", args=[o.pk]), o.key, o.start, o.end)
+                for o in others
+            ),
+        )
+        self.add_error(
+            "accept_overlaps",
+            format_html(
+                "These words overlap {} ({}–{}). Tick “Accept overlaps” and save again to "
+                "keep them, or shorten the quote.",
+                links,
+                placed.start,
+                placed.end,
+            ),
+        )
 
     def show_move_refusal(self, refused) -> None:
         """The refusal's reasons beside the fields they concern, the rest above the form."""
@@ -219,6 +255,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
                     "section",
                     "key",
                     "quote",
+                    "accept_overlaps",
                     "quote_in_context",
                     "loaded_version",
                 ]
@@ -253,6 +290,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
         ),
     ]
     inlines = [SupportingEvidenceInline, CounterEvidenceInline]
+
+    class Media:
+        css = {"all": ["claims/admin.css"]}
 
     @admin.display(description="claims recorded as the same as this one")
     def restatements(self, claim):
@@ -382,15 +422,56 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="quote in its text")
     def quote_in_context(self, claim):
+        """The quote marked in its text, with the neighbouring claims' spans underlined."""
         if not claim.pk or claim.start is None or claim.end is None:
             return "Shown once the claim is saved with its quote anchored."
-        selector = quote_selector(claim.document.body, claim.start, claim.end, context=240)
-        return format_html(
-            '<div style="max-width:60em;white-space:pre-wrap">…{}<mark>{}</mark>{}…</div>',
-            selector["prefix"],
-            selector["exact"],
-            selector["suffix"],
+        body = claim.document.body
+        window = (max(0, claim.start - CONTEXT), min(len(body), claim.end + CONTEXT))
+        neighbours = list(
+            Claim.objects.filter(
+                document_id=claim.document_id, start__lt=window[1], end__gt=window[0]
+            )
+            .exclude(pk=claim.pk)
+            .only("pk", "key", "start", "end")
+            .order_by("start")
         )
+        text = format_html_join(
+            "", "{}", ((piece,) for piece in marked(body, window, claim, neighbours))
+        )
+        listing = format_html_join(
+            " · ",
+            '<a href="{}">{}</a> ({}–{})',
+            (
+                (reverse("admin:claims_claim_change", args=[n.pk]), n.key, n.start, n.end)
+                for n in neighbours
+            ),
+        )
+        return format_html(
+            '<div class="quote-in-context">…{}…</div><p class="help">{}</p>',
+            text,
+            format_html("Neighbouring claims, underlined: {}", listing)
+            if neighbours
+            else "No other claim nearby.",
+        )
+
+
+CONTEXT = 240  # characters of text shown either side of a quote on its claim's page
+
+
+def marked(body: str, window: tuple[int, int], claim: Claim, neighbours: list[Claim]):
+    """The text of `window` in pieces: the claim's own span in <mark>, others' underlined."""
+    cuts = {window[0], window[1], claim.start, claim.end}
+    for other in neighbours:
+        cuts.update({other.start, other.end})
+    edges = sorted(cut for cut in cuts if window[0] <= cut <= window[1])
+    for begin, finish in zip(edges, edges[1:], strict=False):
+        keys = [o.key for o in neighbours if o.start <= begin and finish <= o.end]
+        piece = body[begin:finish]
+        if keys:
+            piece = format_html('<u title="{}">{}</u>', ", ".join(keys), piece)
+        if claim.start <= begin and finish <= claim.end:
+            piece = format_html("<mark>{}</mark>", piece)
+        yield piece
 
 
 @admin.register(Section)

@@ -283,6 +283,8 @@ class Claim(TimeStampedModel):
                         f"The quote ({self.start}–{self.end}) lies outside section "
                         f"{section.label} ({section.start}–{section.end})."
                     )
+            if "quote" not in errors:
+                errors.update(self.duplicate_problems())
         errors.update(self.same_as_problems())
         if not self.checkable and self.verdict not in ("", Verdict.NOT_CHECKABLE):
             errors["verdict"] = "A claim that is not checkable can only be 'not checkable'."
@@ -290,6 +292,32 @@ class Claim(TimeStampedModel):
             errors["verdict"] = "A checkable claim cannot be 'not checkable'; untick 'checkable'."
         if errors:
             raise ValidationError(errors)
+
+    def duplicate_problems(self) -> dict[str, str]:
+        """Two claims never hold the same span of a document: the second is the first again."""
+        twin = (
+            Claim.objects.filter(document_id=self.document_id, start=self.start, end=self.end)
+            .exclude(pk=self.pk)
+            .only("key", "status")
+            .first()
+        )
+        if twin is None:
+            return {}
+        return {
+            "quote": f"These words are already claim {twin.key} ({twin.get_status_display().lower()}) "
+            f"of this document; open {twin.key} to edit it instead of adding it again."
+        }
+
+    def overlapping(self) -> "models.QuerySet[Claim]":
+        """The other claims of the document whose spans share text with this one's."""
+        return (
+            Claim.objects.filter(
+                document_id=self.document_id, start__lt=self.end, end__gt=self.start
+            )
+            .exclude(pk=self.pk)
+            .only("pk", "key", "start", "end", "quote", "status")
+            .order_by("start")
+        )
 
     def same_as_problems(self) -> dict[str, str]:
         """A same-as link points at a claim that is itself no restatement (links stay one step)."""

@@ -25,7 +25,10 @@ def anchor_claim(claim: Claim, *, occurrence: int | None = None) -> None:
 
     Offsets that already hold the quote are kept (unless `occurrence`, 1-based, asks for
     a particular one); missing offsets, or offsets where the text reads otherwise, are
-    found from the quote. An absent or ambiguous quote is a ValidationError on `quote`.
+    found from the quote. The quote may differ from the text in quote marks, dashes and
+    white space (anchoring.fold); the document's exact words are then stored as the quote.
+    An absent or ambiguous quote is a ValidationError on `quote`; when absent, the error's
+    `candidates` are the closest passages (dicts, as the API shows them).
     """
     body = claim.document.body
     holds_quote = (
@@ -37,8 +40,11 @@ def anchor_claim(claim: Claim, *, occurrence: int | None = None) -> None:
         try:
             anchor = find_quote(body, claim.quote, occurrence=occurrence)
         except AnchoringError as error:
-            raise ValidationError({"quote": str(error)}) from error
+            refusal = ValidationError({"quote": str(error)})
+            refusal.candidates = [passage.as_dict() for passage in error.candidates]
+            raise refusal from error
         claim.start, claim.end = anchor.start, anchor.end
+        claim.quote = body[anchor.start : anchor.end]
     if claim.section_id is None:
         claim.section = section_at(claim.document, claim.start, claim.end)
 

@@ -1,8 +1,11 @@
 """Serializers for documents, sections, claims, evidence and topics."""
 
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.functional import cached_property
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.exceptions import PermissionDenied
 
 from core.serializers import (
@@ -10,6 +13,7 @@ from core.serializers import (
     ModelCleanMixin,
     NaturalKeyRelatedField,
     UniqueRaceMixin,
+    api_errors,
 )
 from sources.api.serializers import SourceBriefSerializer
 from sources.models import Source
@@ -101,6 +105,28 @@ class NewEvidenceSerializer(serializers.ModelSerializer):
         fields = ["source", "stance", "excerpt", "locator", "note", "verified", "consulted_url"]
 
 
+class QuoteNotFound(exceptions.APIException):
+    """A 400 whose `candidates` keep their numbers (a ValidationError would make them text)."""
+
+    status_code = 400
+    default_code = "invalid"
+
+    def __init__(self, error: DjangoValidationError):
+        super().__init__()
+        self.detail = {**api_errors(error), "candidates": error.candidates}
+
+
+@contextmanager
+def quote_candidates():
+    """A quote that was not found answers 400 with the closest passages as `candidates`."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if getattr(error, "candidates", None) is None:
+            raise
+        raise QuoteNotFound(error) from error
+
+
 class ClaimSerializer(
     InternalFieldsMixin, UniqueRaceMixin, ClaimResearchFields, serializers.ModelSerializer
 ):
@@ -187,7 +213,8 @@ class ClaimSerializer(
 
     def create(self, validated_data):
         user = self.context["request"].user
-        return services.claim_create(**validated_data, user=user)
+        with quote_candidates():
+            return services.claim_create(**validated_data, user=user)
 
     def update(self, instance, validated_data):
         validated_data.pop("evidence", None)
@@ -198,7 +225,8 @@ class ClaimSerializer(
                 setattr(instance, name, value)
             quote_moved = "quote" in validated_data and not {"start", "end"} & set(validated_data)
             if quote_moved:
-                services.anchor_claim(instance, occurrence=occurrence)
+                with quote_candidates():
+                    services.anchor_claim(instance, occurrence=occurrence)
             instance.full_clean()
             instance.save()
             if topics is not None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims.anchoring import AnchoringError, find_quote, quote_selector
+from claims.anchoring import AnchoringError, find_quote, fold, quote_selector
 
 TEXT = "China and the US. The US side agreed. China and the US again."
 
@@ -51,3 +51,60 @@ def test_quote_selector_carries_prefix_and_suffix():
         "prefix": " US. ",
         "suffix": " side",
     }
+
+
+TYPESET = "He said: “We’re here — now.”\nThe\u00a0end of  the story. Then ‘more’ words follow."
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        '"We\'re here - now." The end of the story.',  # straight quotes, hyphen
+        "“We’re here — now.”  The end\nof the story.",  # collapsed and broken lines
+        "\u201cWe\u2019re here \u2013 now.\u201d The end of the story.",  # en dash for em dash
+        '  "We\'re here -- now." The end of the story.  '.replace("--", "—"),  # outer spaces
+    ],
+)
+def test_a_pasted_quote_finds_the_documents_exact_span(pasted):
+    anchor = find_quote(TYPESET, pasted)
+    assert TYPESET[anchor.start : anchor.end] == "“We’re here — now.”\nThe\u00a0end of  the story."
+
+
+def test_folded_matches_count_as_occurrences():
+    text = "the ‘word’ and the 'word' again"
+    with pytest.raises(AnchoringError, match="occurs 2 times"):
+        find_quote(text, "'word'")
+    anchor = find_quote(text, "'word'", occurrence=1)
+    assert text[anchor.start : anchor.end] == "‘word’"
+
+
+def test_fold_maps_every_character_back_to_the_text():
+    folded, origin = fold("a\u00a0 —…b")
+    assert folded == "a -...b"
+    assert origin == [0, 1, 3, 4, 4, 4, 5]
+
+
+def test_a_missing_quote_names_the_closest_passage_and_the_first_difference():
+    with pytest.raises(AnchoringError) as refused:
+        find_quote(TYPESET, "We are here - now.")
+    [passage] = refused.value.candidates
+    assert passage.text.startswith("We’re here — now.")
+    assert (passage.difference_at, passage.document_has, passage.you_typed) == (12, "’", " ")
+    assert "at offset 12 the document has «’» where you typed a space" in str(refused.value)
+
+
+def test_offsets_in_messages_are_written_with_thousands_separators():
+    body = "x" * 12_100 + " The figure is 5 million. "
+    with pytest.raises(AnchoringError) as refused:
+        find_quote(body, "The figure is 6 million.")
+    assert "at offset 12,115 the document has «5» where you typed «6»" in str(refused.value)
+
+
+def test_several_candidates_best_first_and_none_for_unrelated_words():
+    body = "Trade grew fast in those years. Then Trade grew slowly. Nothing else."
+    with pytest.raises(AnchoringError) as refused:
+        find_quote(body, "Trade grew fastly.")
+    found = [(p.start, p.document_has, p.you_typed) for p in refused.value.candidates]
+    assert found == [(0, " ", "l"), (body.index("Trade grew slowly"), "s", "f")]
+    with pytest.raises(AnchoringError, match="No passage of the text is close to it"):
+        find_quote(body, "qqqq zzzz wwww")

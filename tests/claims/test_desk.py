@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from claims.models import Claim
 from tests import api
 from tests.claims.test_admin import claim_form
 from tests.factories import ClaimFactory, EvidenceFactory, user_in_group
@@ -142,3 +143,102 @@ class TestTransitionCarriesFields:
         assert response.status_code == 403
         in_review.refresh_from_db()
         assert (in_review.status, in_review.verdict) == ("in_review", "")
+
+
+class TestAnchoringThroughTheDesk:
+    def test_admin_stores_the_documents_words_for_a_pasted_quote(self, admin_client, document):
+        document.body = document.body.replace("400,000.", "400,000 – or more.")
+        document.save()
+        form = claim_form(document, quote="Students  number\n400,000 - or more.")
+        response = admin_client.post(reverse("admin:claims_claim_add"), form)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        claim = Claim.objects.get(key="C077")
+        assert claim.quote == "Students number 400,000 – or more."
+        assert document.body[claim.start : claim.end] == claim.quote
+
+    def test_admin_shows_the_closest_passage_when_nothing_matches(self, admin_client, document):
+        form = claim_form(document, quote="Students number 500,000.")
+        html = admin_client.post(reverse("admin:claims_claim_add"), form).content.decode()
+        offset = document.body.index("400,000.")
+        assert f"at offset {offset} the document has «4» where you typed «5»" in html
+        assert not Claim.objects.filter(key="C077").exists()
+
+    def test_api_answers_400_with_the_candidates(self, curator_client, document):
+        payload = {
+            "document": document.slug,
+            "key": "C077",
+            "quote": "Students number 500,000.",
+            "claim_type": "statistic",
+        }
+        response = curator_client.post("/api/claims/", payload, format="json")
+        assert response.status_code == 400
+        body = response.json()
+        assert "does not occur in the document text" in body["quote"][0]
+        [candidate] = body["candidates"]
+        assert candidate["text"] == "Students number 400,000."
+        assert (candidate["document_has"], candidate["you_typed"]) == ("4", "5")
+        assert candidate["difference_at"] == document.body.index("400,000.")
+
+    def test_api_create_with_straight_quotes_stores_the_exact_span(self, curator_client, document):
+        document.body = document.body.replace("We must cooperate.", "We ‘must’ cooperate.")
+        document.save()
+        payload = {
+            "document": document.slug,
+            "key": "C078",
+            "quote": "We 'must' cooperate.",
+            "claim_type": "normative",
+            "checkable": False,
+        }
+        response = curator_client.post("/api/claims/", payload, format="json")
+        assert response.status_code == 201, response.content
+        assert response.json()["quote"] == "We ‘must’ cooperate."
+
+
+class TestDuplicatesAndOverlaps:
+    @pytest.fixture
+    def existing(self, document):
+        return ClaimFactory(document=document, key="C094", quote="Students number 400,000.")
+
+    def test_api_refuses_a_duplicate_span_naming_the_claim(self, curator_client, existing):
+        payload = {
+            "document": existing.document.slug,
+            "key": "C200",
+            "quote": "Students number 400,000.",
+            "claim_type": "statistic",
+        }
+        response = curator_client.post("/api/claims/", payload, format="json")
+        assert response.status_code == 400
+        assert "already claim C094 (draft)" in response.json()["quote"][0]
+        assert not Claim.objects.filter(key="C200").exists()
+
+    def test_admin_refuses_a_duplicate_span(self, admin_client, existing):
+        form = claim_form(existing.document, key="C200")
+        html = admin_client.post(reverse("admin:claims_claim_add"), form).content.decode()
+        assert "already claim C094" in html
+        assert not Claim.objects.filter(key="C200").exists()
+
+    def test_admin_warns_of_an_overlap_and_saves_once_accepted(self, admin_client, existing):
+        url = reverse("admin:claims_claim_add")
+        form = claim_form(existing.document, key="C200", quote="since 1979. Students")
+        html = admin_client.post(url, form).content.decode()
+        assert "These words overlap" in html and ">C094</a>" in html
+        assert not Claim.objects.filter(key="C200").exists()
+        response = admin_client.post(url, {**form, "accept_overlaps": "on"})
+        assert response.status_code == 302
+        assert Claim.objects.filter(key="C200").exists()
+
+    def test_an_unmoved_overlapping_claim_saves_without_asking_again(self, admin_client, existing):
+        other = ClaimFactory(document=existing.document, key="C095", quote="number 400,000.")
+        url = reverse("admin:claims_claim_change", args=[other.pk])
+        response = admin_client.post(url, change_form(other, paraphrase="Edited."))
+        assert response.status_code == 302
+        other.refresh_from_db()
+        assert other.paraphrase == "Edited."
+
+    def test_the_quote_in_its_text_shows_the_neighbouring_spans(self, admin_client, existing):
+        ClaimFactory(document=existing.document, key="C095", quote="We must cooperate.")
+        url = reverse("admin:claims_claim_change", args=[existing.pk])
+        html = admin_client.get(url).content.decode()
+        assert "<mark>Students number 400,000.</mark>" in html
+        assert '<u title="C095">We must cooperate.</u>' in html
+        assert "Neighbouring claims, underlined:" in html and ">C095</a>" in html
