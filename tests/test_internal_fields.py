@@ -34,6 +34,7 @@ def urls_for(claim) -> list[str]:
         f"/api/claims/{claim.pk}/similar/?threshold=0.01",
         "/",
         f"/documents/{slug}/",
+        f"/documents/{slug}/claims/{claim.key}/",
     ]
 
 
