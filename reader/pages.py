@@ -3,8 +3,10 @@
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 
 from claims.choices import (
     COUNTER_STANCES,
@@ -15,8 +17,12 @@ from claims.choices import (
     Verdict,
 )
 from claims.documents import OPENING_LABEL
+from claims.filtersets import ClaimFilterSet
 from claims.models import Claim, Document, Evidence, Section, Topic
+from claims.research.facets import claim_facets
 from claims.research.similarity import similar_claims
+from core.querysets import count_of
+from core.search import search_snippet
 from core.visibility import can_see_unpublished, is_public, visible_q
 from sources.choices import DatePrecision
 from sources.models import Source
@@ -595,3 +601,250 @@ def claim_page(document: Document, claim: Claim, user) -> ClaimPage:
         similar_method=found.method,
         can_see_unpublished=can_see_unpublished(user),
     )
+
+
+# --- The claims table ----------------------------------------------------------------------------
+
+TABLE_PAGE_SIZE = 50
+TABLE_FACET_SIZE = 12
+# Sortable columns: the value of `ordering` (prefix "-" to reverse) -> the rows' order.
+# The API's ordering names where it has them (key, claim_type, verdict, status, start).
+TABLE_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "start": ("document__title", "document_id", "start", "id"),
+    "key": ("key", "document__title", "id"),
+    "document": ("document__title", "document_id", "start", "id"),
+    "section": ("section__label", "document_id", "start", "id"),
+    "claim_type": ("claim_type", "document_id", "start", "id"),
+    "verdict": ("verdict", "document_id", "start", "id"),
+    "status": ("status", "document_id", "start", "id"),
+    "source_count": ("source_count", "document_id", "start", "id"),
+    "counter_source_count": ("counter_source_count", "document_id", "start", "id"),
+}
+# Parameters that are not filters: they never travel to the downloads' query.
+NOT_FILTERS = {"page", "page_size", "ordering", "facet_size", "format"}
+# The facets of the sidebar, in the order shown (the API's names; status for curators only).
+TABLE_FACETS = [
+    ("verdict", "Verdict"),
+    ("claim_type", "Type"),
+    ("topic", "Topic"),
+    ("section", "Section"),
+    ("has_counter_sources", "Counter-sources"),
+    ("attributed_to", "Attributed to"),
+    ("status", "Status"),
+]
+
+
+def query_string(params: Mapping[str, list[str]], **changes: str | None) -> str:
+    """The query with `changes` applied (None removes a parameter), as "?a=1&b=2" or ""."""
+    merged = {name: list(values) for name, values in params.items() if values}
+    for name, value in changes.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = [value]
+    pairs = [(name, value) for name, values in merged.items() for value in values]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    label: str
+    count: int
+    link: str  # the table's query with this value chosen (or, if chosen, without it)
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    title: str
+    values: list[FacetValue]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class SortLink:
+    name: str
+    link: str
+    direction: str  # "ascending", "descending" or "" (not sorted by this column)
+
+
+@dataclass
+class ClaimRow:
+    claim: Claim
+    snippet: str  # safe HTML (escaped, hits in <mark>) when searching, else ""
+
+    @property
+    def verdict(self) -> str:
+        return verdict_key(self.claim.verdict)
+
+    @property
+    def verdict_label(self) -> str:
+        return dict(VERDICT_ORDER)[self.verdict]
+
+
+@dataclass
+class ClaimTable:
+    """One view of the claims table: its rows, page, facets, sort links and downloads."""
+
+    rows: list[ClaimRow]
+    page: object  # django.core.paginator.Page
+    total: int
+    facets: list[Facet]
+    sort_links: dict[str, SortLink]
+    errors: dict[str, list[str]]
+    query: str  # the filters as a query string (no page or ordering), for the downloads
+    search: str
+    ordering: str
+    ranked: bool  # rows come best match first (PostgreSQL search, no explicit ordering)
+    params: dict[str, list[str]]
+
+    def page_link(self, number: int) -> str:
+        return query_string(self.params, page=str(number))
+
+    @property
+    def previous_link(self) -> str:
+        return self.page_link(self.page.number - 1)
+
+    @property
+    def next_link(self) -> str:
+        return self.page_link(self.page.number + 1)
+
+    @property
+    def first_link(self) -> str:
+        return self.page_link(1)
+
+    @property
+    def last_link(self) -> str:
+        return self.page_link(self.page.paginator.num_pages)
+
+    @property
+    def hidden_params(self) -> list[tuple[str, str]]:
+        """What the search box keeps of the view when it searches again (not q, not page)."""
+        skip = {"q", "page"}
+        return [(n, v) for n, values in self.params.items() if n not in skip for v in values]
+
+    @property
+    def has_filters(self) -> bool:
+        return any(name not in NOT_FILTERS for name in self.params)
+
+
+def table_claims(user, document: Document | None = None) -> QuerySet[Claim]:
+    """The claims the user may see (of one document), with what a table row shows."""
+    evidence = Evidence.objects.filter(claim=OuterRef("pk"))
+    claims = (
+        Claim.objects.visible_to(user)
+        .select_related("document", "section")
+        .defer("document__body", "document__notes", "review_note")
+        .annotate(
+            source_count=count_of(evidence.filter(stance=Stance.SUPPORTS), per="claim"),
+            counter_source_count=count_of(evidence.filter(stance__in=COUNTER_STANCES), per="claim"),
+        )
+    )
+    return claims.filter(document=document) if document is not None else claims
+
+
+def claim_table(query, user, document: Document | None = None) -> ClaimTable:
+    """The claims table for a request's query (QueryDict), read through the API's FilterSet.
+
+    A fixed number of queries whatever the page size: the rows, their total, and the facets
+    (one each, claims.research.facets).
+    """
+    params = {name: query.getlist(name) for name in query}
+    data = query.copy()
+    if document is not None:
+        # The document's table is the list filtered by ?document=; its address says which.
+        params.pop("document", None)
+        data.setlist("document", [document.slug])
+    filterset = ClaimFilterSet(data, queryset=table_claims(user, document))
+    errors = {}
+    if filterset.is_valid():
+        claims = filterset.qs
+    else:
+        errors = {name: [str(e) for e in problems] for name, problems in filterset.errors.items()}
+        claims = table_claims(user, document).none()
+
+    ordering = (params.get("ordering") or [""])[0]
+    descending = ordering.startswith("-")
+    column = ordering.lstrip("-")
+    ranked = False
+    if column in TABLE_ORDERINGS:
+        fields = TABLE_ORDERINGS[column]
+        claims = claims.order_by(
+            *[("-" + f if descending and f == fields[0] else f) for f in fields]
+        )
+    else:
+        ordering = ""
+        if "search_rank" in claims.query.annotations:
+            claims = claims.order_by("-search_rank", *TABLE_ORDERINGS["start"])
+            ranked = True
+        else:
+            claims = claims.order_by(*TABLE_ORDERINGS["start"])
+
+    paginator = Paginator(claims, TABLE_PAGE_SIZE)
+    page = paginator.get_page((params.get("page") or ["1"])[0])
+    search = (params.get("q") or [""])[0]
+    rows = [
+        ClaimRow(
+            claim=claim,
+            snippet=search_snippet(
+                claim, [claim.quote, claim.paraphrase, claim.attributed_to, claim.verdict_summary]
+            )
+            or "",
+        )
+        for claim in page.object_list
+    ]
+    for row in rows:
+        if document is not None:
+            row.claim.document = document
+
+    filters = {name: values for name, values in params.items() if name not in NOT_FILTERS}
+    if document is not None:
+        filters = {"document": [document.slug], **filters}
+    facets = []
+    if not errors:
+        counted = claim_facets(claims, size=TABLE_FACET_SIZE)
+        for name, title in TABLE_FACETS:
+            if name == "status" and not can_see_unpublished(user):
+                continue
+            if name == "section" and document is None:
+                continue  # labels (I, II) mean nothing across documents
+            facets.append(_facet(name, title, counted["facets"][name], params))
+    sort_links = {}
+    for name in TABLE_ORDERINGS:
+        direction = ""
+        if column == name and ordering:
+            direction = "descending" if descending else "ascending"
+        target = f"-{name}" if direction == "ascending" else name
+        sort_links[name] = SortLink(
+            name, query_string(params, ordering=target, page=None), direction
+        )
+    return ClaimTable(
+        rows=rows,
+        page=page,
+        total=paginator.count,
+        facets=facets,
+        sort_links=sort_links,
+        errors=errors,
+        query=query_string(filters),
+        search=search,
+        ordering=ordering,
+        ranked=ranked,
+        params=params,
+    )
+
+
+def _facet(name: str, title: str, counted: dict, params: dict[str, list[str]]) -> Facet:
+    chosen = params.get(name, [])
+    values = []
+    for item in counted["values"]:
+        value = item["value"]
+        if value is None or value == "":  # no topic, section, attribution or verdict:
+            # no filter value selects these, so they are counted but not links
+            values.append(FacetValue(item["label"] or "(none)", item["count"], "", False))
+            continue
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        selected = text in chosen
+        link = query_string(params, **{name: None if selected else text, "page": None}) or "?"
+        values.append(FacetValue(str(item["label"]), item["count"], link, selected))
+    return Facet(name, title, values, counted["truncated"])

@@ -9,6 +9,8 @@ app_name = "reader"
 urlpatterns = [
     path("", views.document_list, name="document-list"),
     path("about/", views.about, name="about"),
+    path("claims/", views.claim_list, name="claim-list"),
+    path("documents/<slug:slug>/claims/", views.claim_list, name="document-claims"),
     path("documents/<slug:slug>/", views.document_detail, name="document-detail"),
     path(
         "documents/<slug:slug>/claims/<str:key>/",

@@ -36,6 +36,7 @@ from .pages import (
     ReaderFilters,
     claim_for_page,
     claim_page,
+    claim_table,
     documents_for_reader,
     reader_document,
     verdict_spread,
@@ -147,4 +148,31 @@ def about(request: HttpRequest) -> HttpResponse:
             "worst_rating": WORST_RATING,
             "can_see_unpublished": can_see_unpublished(request.user),
         },
+    )
+
+
+@require_safe
+@gzip_page
+@content_security_policy
+def claim_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """The claims table: every claim (or one document's), filtered like the API, with facets.
+
+    Filters use the API's names (claims.filtersets.ClaimFilterSet), so the address of a
+    view is the query of its downloads; a bad filter value is shown, not a 500.
+    """
+    document = None
+    if slug is not None:
+        document = get_object_or_404(
+            Document.objects.visible_to(request.user).defer("body", "notes"), slug=slug
+        )
+    table = claim_table(request.GET, request.user, document)
+    return render(
+        request,
+        "reader/claim_list.html",
+        {
+            "document": document,
+            "table": table,
+            "can_see_unpublished": can_see_unpublished(request.user),
+        },
+        status=400 if table.errors else 200,
     )

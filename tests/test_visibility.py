@@ -176,6 +176,8 @@ def test_no_reader_page_shows_an_anonymous_reader_anything_of_a_draft(world):
         "document-list",
         "document-detail",
         "claim-detail",
+        "claim-list",
+        "document-claims",
         "about",
     }
     for pattern in pages:

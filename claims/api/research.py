@@ -8,7 +8,9 @@ itself is done in claims/research/.
 """
 
 import json
+from collections.abc import Iterator
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,7 +21,13 @@ from rest_framework.response import Response
 
 from .. import services
 from ..models import Claim
-from ..research.claimreview import claim_review_document, claim_review_feed, is_reviewed
+from ..research.claimreview import (
+    CONTEXT,
+    claim_review,
+    claim_review_document,
+    claim_review_feed,
+    is_reviewed,
+)
 from ..research.csv_export import claims_csv
 from ..research.facets import DEFAULT_FACET_SIZE, claim_facets
 from ..research.same_as import confirmed_same, same_as_links
@@ -32,10 +40,23 @@ from .research_serializers import (
     SimilarClaimsSerializer,
     SimilarParamsSerializer,
 )
+from .serializers import ClaimSerializer
 
 JSON_LD_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT, description="schema.org ClaimReview, JSON-LD"
 )
+
+
+def json_array(items) -> Iterator[str]:
+    """A JSON array written item by item, so a large export is never held in memory."""
+    yield "["
+    for index, item in enumerate(items):
+        yield (
+            ("," if index else "")
+            + "\n"
+            + json.dumps(item, ensure_ascii=False, cls=DjangoJSONEncoder)
+        )
+    yield "\n]\n"
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -117,6 +138,55 @@ class ClaimResearchActions:
         )
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
         return response
+
+    @extend_schema(
+        filters=True,
+        operation_id="claims_export_json",
+        responses={200: ClaimSerializer(many=True)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"export\.json",
+        url_name="export-json",
+        pagination_class=None,
+    )
+    def export_json(self, request):
+        """The claims the list's filters and `q` select, as one JSON array (the list's
+        records, not paginated), streamed. Also at /api/claims/export.json."""
+        claims = self.filter_queryset(self.get_queryset())
+        claims.exists()  # a database error is this request's error, not a cut stream
+        serializer = ClaimSerializer(context=self.get_serializer_context())
+        response = StreamingHttpResponse(
+            json_array(serializer.to_representation(claim) for claim in claims.iterator(500)),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = 'attachment; filename="claims.json"'
+        return response
+
+    @extend_schema(
+        filters=True,
+        operation_id="claims_claimreview_list",
+        responses={(200, "application/ld+json"): JSON_LD_RESPONSE},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="claimreview",
+        url_name="claimreview-feed",
+        pagination_class=None,
+        renderer_classes=[JSONLDRenderer, JSONRenderer],
+    )
+    def claimreview_feed(self, request):
+        """The published, rated claims among those the list's filters and `q` select, as
+        one JSON-LD graph of schema.org ClaimReviews (opinions and drafts have none)."""
+        claims = self.filter_queryset(self.get_queryset()).reviewed()
+        return Response(
+            {
+                "@context": CONTEXT,
+                "@graph": [claim_review(claim, request.build_absolute_uri) for claim in claims],
+            }
+        )
 
     @extend_schema(
         parameters=[
