@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "core.middleware.RejectNulInPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before anything reads the database (sessions, users): decides replica or primary.
+    "core.routing.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,6 +136,58 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL or SQLite database.")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+# Connection pooling (README, "Deployment beyond one machine"). Behind PgBouncer in
+# transaction mode (DATABASE_POOLER=pgbouncer) consecutive statements may run on different
+# server connections, so nothing may rely on session state: no server-side cursors (a
+# streamed export would lose its cursor) and no prepared statements (psycopg prepares a
+# query after a few runs). DATABASE_POOL=1 uses psycopg's own pool in each process instead.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
+
+
+def postgres_options(settings_dict: dict) -> dict:
+    """The pooling-related settings of one PostgreSQL alias."""
+    if DATABASE_POOLER == "pgbouncer":
+        settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+        settings_dict.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    if env_bool("DATABASE_POOL", False):
+        settings_dict["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+        settings_dict.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        }
+    return settings_dict
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    postgres_options(DATABASES["default"])
+
+# Read replicas: DATABASE_REPLICA_URLS (comma-separated PostgreSQL standbys) become the
+# aliases replica1, replica2, ...; core/routing.py sends safe requests' reads to a fit one.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    alias = f"replica{number}"
+    replica = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must name PostgreSQL databases.")
+    replica.setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("REPLICA_CONNECT_TIMEOUT", "2")
+    )
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[alias] = postgres_options(replica)
+    DATABASE_REPLICAS.append(alias)
+DATABASE_ROUTERS = ["core.routing.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))
+# After a write, the same client reads from the primary for this long (a signed cookie).
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"))
+# Name the database that answered in a response header (tests and diagnosis only).
+DATABASE_ROUTE_HEADER = env_bool("DATABASE_ROUTE_HEADER", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -248,18 +302,28 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ClaimStatusEnum": "claims.choices.ClaimStatus"},
 }
 
-# Throttle counters live in the cache: Redis when REDIS_URL is set (shared by all workers),
-# else per process memory.
+# Shared state lives in shared services, never in a process another server would need:
+# throttle counters, the data version and cached answers in the cache (Redis when REDIS_URL
+# is set, shared by every worker and server; else this process's memory, one server only),
+# sessions in the database (through the cache when Redis is there), login attempts
+# (django-axes) in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "claimbase"),
         }
-        if os.environ.get("REDIS_URL")
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Writes to the models of these apps give the data a new version token (core/data_version.py),
 # which invalidates the caches of what readers read.
