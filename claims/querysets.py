@@ -2,13 +2,26 @@
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Greatest, Substr
 
 from core.querysets import count_of
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter
-from core.visibility import VisibleQuerySet
+from core.visibility import VisibleQuerySet, visible_q
 
+from .anchoring import CONTEXT_LENGTH
 from .choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
 
 # What a claim search reads, most telling first (the weights of the PostgreSQL vector).
@@ -121,6 +134,31 @@ class ClaimQuerySet(VisibleQuerySet):
                     "stance", "source__key"
                 ),
             ),
+        )
+
+    def with_visible_same_as(self, user):
+        """Annotate `same_as_visible`: the same-as claim's id if `user` may see that claim,
+        else null, decided in SQL by the visibility rule (no claim row is loaded)."""
+        from .models import Claim
+
+        condition = visible_q(user, Claim, via="same_as")
+        value = (
+            Case(When(condition, then=F("same_as_id")), default=None)
+            if condition
+            else F("same_as_id")
+        )
+        return self.annotate(same_as_visible=value)
+
+    def with_quote_context(self, context: int = CONTEXT_LENGTH):
+        """Annotate the quote's TextQuoteSelector parts cut by the database from the document
+        text (`quote_exact`, `quote_prefix`, `quote_suffix`), so the text itself is never
+        read into Python. SUBSTR counts characters on both engines, as Python offsets do."""
+        first = Greatest(F("start") - context, Value(0), output_field=IntegerField())
+        body = "document__body"
+        return self.annotate(
+            quote_exact=Substr(body, F("start") + 1, F("end") - F("start")),
+            quote_prefix=Substr(body, first + 1, F("start") - first),
+            quote_suffix=Substr(body, F("end") + 1, Value(context)),
         )
 
 

@@ -130,7 +130,6 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     private_var_dir()
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -281,6 +280,10 @@ REST_FRAMEWORK = {
         # OrderingFilter that puts the best matches first when `q` searched (config/search.py).
         "core.search.RankedOrderingFilter",
     ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "core.renderers.FastJSONRenderer",  # DRF's JSON, written by orjson
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedPageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.json_exception_handler",
@@ -328,6 +331,9 @@ SESSION_ENGINE = (
 # Writes to the models of these apps give the data a new version token (core/data_version.py),
 # which invalidates the caches of what readers read.
 DATA_VERSION_APPS = ["claims", "sources"]
+# Facet counts and list totals cached per data version (core/data_version.cached): on by
+# default; tests turn it off (their transactions never commit, so the token never moves).
+CACHE_DERIVED_DATA = env_bool("CACHE_DERIVED_DATA", True)
 
 # CORS is closed unless origins are listed (comma-separated, e.g. https://tools.example.org).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")

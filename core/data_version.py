@@ -11,6 +11,7 @@ old answer under the new token), by signals on every model of the apps listed in
 `settings.DATA_VERSION_APPS`, so a new model is covered without registering it.
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -52,3 +53,21 @@ def connect_signals() -> None:
 def _on_m2m_change(sender, action, instance, **kwargs) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
         _on_change(type(instance))
+
+
+def cached(parts: tuple, compute, *, timeout: int = 24 * 3600):
+    """`compute()`, cached under the current token and `parts` (e.g. a query's SQL and
+    parameters): derived data (facet counts, list totals) recomputed only after a write.
+
+    Off when settings.CACHE_DERIVED_DATA is false (the tests: their transactions never
+    commit, so the token never moves within a test).
+    """
+    if not getattr(settings, "CACHE_DERIVED_DATA", False):
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:40]
+    key = f"claimbase:derived:{current()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value

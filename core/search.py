@@ -137,10 +137,15 @@ def fallback_snippet(texts: list[str], query: str) -> str | None:
 
 def search_snippet(row, texts: list[str]) -> str | None:
     """The snippet for one search hit, whichever engine found it (None outside a search)."""
-    headline = getattr(row, "search_headline", None)
+    return snippet_of(
+        getattr(row, "search_headline", None), getattr(row, "search_query", None), texts
+    )
+
+
+def snippet_of(headline: str | None, query: str | None, texts: list[str]) -> str | None:
+    """A snippet from PostgreSQL's headline, or else cut from `texts` around the query."""
     if headline:
         return marked_html(headline)
-    query = getattr(row, "search_query", None)
     return fallback_snippet(texts, query) if query else None
 
 

@@ -31,6 +31,13 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_derived_data_cache(settings):
+    """Counts and facets are not cached across a test's writes: its transaction never
+    commits, so the data version never moves (tests of the cache turn it back on)."""
+    settings.CACHE_DERIVED_DATA = False
+
+
 @pytest.fixture
 def anonymous_client():
     return APIClient()

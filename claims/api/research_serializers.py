@@ -19,6 +19,8 @@ class ClaimResearchFields(SearchHitSerializer):
     def get_same_as(self, claim) -> int | None:
         if claim.same_as_id is None:
             return None
+        if hasattr(claim, "same_as_visible"):  # decided in SQL (with_visible_same_as)
+            return claim.same_as_visible
         user = getattr(self.context.get("request"), "user", None)
         return claim.same_as_id if can_see(user, claim.same_as) else None
 

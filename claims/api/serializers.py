@@ -255,8 +255,13 @@ class ClaimDetailSerializer(ClaimSerializer):
         fields = [*ClaimSerializer.Meta.fields, "selectors"]
 
     def get_selectors(self, claim) -> list[dict]:
-        body = claim.document.body
-        return [
-            quote_selector(body, claim.start, claim.end),
-            position_selector(claim.start, claim.end),
-        ]
+        if hasattr(claim, "quote_exact"):  # cut by the database (with_quote_context)
+            quote = {
+                "type": "TextQuoteSelector",
+                "exact": claim.quote_exact,
+                "prefix": claim.quote_prefix,
+                "suffix": claim.quote_suffix,
+            }
+        else:
+            quote = quote_selector(claim.document.body, claim.start, claim.end)
+        return [quote, position_selector(claim.start, claim.end)]

@@ -13,6 +13,7 @@ from core.api import ClaimbaseModelViewSet, etag_of
 from .. import workflow
 from ..filtersets import ClaimFilterSet, DocumentFilterSet, EvidenceFilterSet
 from ..models import Claim, Document, Evidence, Section, Topic
+from . import lean
 from .research import ClaimResearchActions, DocumentClaimReviewAction
 from .serializers import (
     ClaimDetailSerializer,
@@ -64,7 +65,7 @@ class SectionViewSet(ClaimbaseModelViewSet):
 class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
     """Claims with their sources and counter-sources. Anonymous readers see public claims only."""
 
-    queryset = Claim.objects.with_related()
+    queryset = Claim.objects.all()
     filterset_class = ClaimFilterSet
     search_fields = ["key", "quote", "paraphrase", "attributed_to", "verdict_summary"]
     ordering_fields = [
@@ -77,13 +78,29 @@ class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
         "updated_at",
     ]
     ordering = ["document_id", "start", "id"]
+    keyset_ordering = ("document_id", "start", "id")  # ?cursor= (core/pagination.py)
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if not self.detail:
-            # The document body is large and lists (and facets, exports) do not show it.
-            queryset = queryset.defer("document__body", "document__notes")
+        if self.action in ("list", "facets"):
+            return queryset  # the list reads lean rows (list()); facets only count
+        # The document body is large and nothing here shows it: a detail's selectors are
+        # cut from it by the database (with_quote_context).
+        queryset = queryset.with_related().defer("document__body", "document__notes")
+        if self.detail:
+            queryset = queryset.with_visible_same_as(self.request.user).with_quote_context()
         return queryset
+
+    def list(self, request, *args, **kwargs):
+        """The list through the lean read path (claims/api/lean.py): the serializer's JSON
+        without building model instances."""
+        plan = lean.lean_fields(self.get_serializer(), request.user)
+        if plan is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = lean.row_queryset(queryset, plan, request.user, extra=self.keyset_ordering)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(lean.represent(page, plan))
 
     def get_serializer_class(self):
         if self.action == "transition":
