@@ -38,8 +38,12 @@ def corpus_context() -> dict:
     deep_page = max(1, min(1000, public.count() // 50))
     offset = (deep_page - 1) * 50
     page_1000_next = Claim.objects.order_by("id").values_list("id", flat=True)[max(0, offset - 1)]
+    claim_row = Claim.objects.filter(id=claim).values("key", "document__slug").first()
     return {
         "claim_id": claim,
+        "claim_key": claim_row["key"],
+        "claim_document_slug": claim_row["document__slug"],
+        "deep_cursor": deep_cursor(offset),
         "document_id": document["id"],
         "document_slug": document["slug"],
         "document_claims": document["n"],
@@ -47,8 +51,28 @@ def corpus_context() -> dict:
         "page_1000_next": page_1000_next,
         "rare_word": RARE_WORD,
         "common_word": COMMON_WORD,
-        "no_count_parameter": os.environ.get("BENCH_NO_COUNT_PARAMETER", "count=false"),
+        "no_count_parameter": os.environ.get("BENCH_NO_COUNT_PARAMETER", "cursor="),
     }
+
+
+def deep_cursor(offset: int) -> str | None:
+    """The keyset cursor of the page at `offset` of the anonymous claim list, when the list
+    pages by key (core.pagination's cursor); None on a version without it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from claims.api.views import ClaimViewSet
+    from claims.models import Claim
+
+    ordering = getattr(ClaimViewSet, "keyset_ordering", None)
+    try:
+        from core.pagination import encode_cursor
+    except ImportError:
+        return None
+    if not ordering:
+        return None
+    rows = Claim.objects.visible_to(AnonymousUser()).order_by(*ordering)
+    values = rows.values_list(*ordering)[max(0, offset - 1)]
+    return encode_cursor(list(values))
 
 
 def capture(context: dict) -> dict:
@@ -61,6 +85,8 @@ def capture(context: dict) -> dict:
     client = Client(HTTP_ACCEPT="application/json")
     captured = {}
     for case in CASES:
+        if not case.available(context):
+            continue
         path = case.paths(context)["claimbase"]
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)

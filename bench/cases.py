@@ -35,8 +35,11 @@ class Case:
     title: str
     claimbase: str
     datasette: str | None = None
-    slow: bool = False  # takes long enough that fewer samples are taken
     throughput: bool = False  # also measured with concurrent clients
+    needs: str = ""  # a context value without which the version under test has no such case
+
+    def available(self, context: dict) -> bool:
+        return not self.needs or context.get(self.needs) is not None
 
     def paths(self, context: dict) -> dict[str, str | None]:
         return {
@@ -68,6 +71,13 @@ CASES = [
         "claims, page 1,000 (of 50)",
         "/api/claims/?page={deep_page}",
         "/cb/claims_claim.json?_size=50&_next={page_1000_next}",
+    ),
+    Case(
+        "claims_deep_cursor",
+        "claims, page 1,000 by keyset cursor",
+        "/api/claims/?cursor={deep_cursor}",
+        "/cb/claims_claim.json?_size=50&_next={page_1000_next}",
+        needs="deep_cursor",
     ),
     Case(
         "claims_no_count",
@@ -106,43 +116,44 @@ CASES = [
         "search, common word",
         "/api/claims/?q={common_word}",
         "/cb/claims_claim.json?_search={common_word}&_size=50",
-        slow=True,
     ),
     Case(
         "facets",
         "facets (type, verdict, status, section, attributed to, ...)",
         "/api/claims/facets/",
         "/cb/claims_claim.json?_size=0&" + facet_query(),
-        slow=True,
     ),
-    Case("similar", "similar claims", "/api/claims/{claim_id}/similar/", None, slow=True),
+    Case("similar", "similar claims", "/api/claims/{claim_id}/similar/", None),
     Case(
         "csv_export",
         "CSV export of a filtered list",
         "/api/claims/export.csv?" + CSV_FILTER,
         "/cb/claims_claim.csv?" + CSV_FILTER + "&_size=max&_stream=on",
-        slow=True,
     ),
     Case(
         "sources_list",
         "sources list",
         "/api/sources/",
         "/cb/sources_source.json?_size=50",
-        slow=True,
     ),
     Case(
         "document_detail",
         "document detail",
         "/api/documents/{document_slug}/",
         "/cb/claims_document/{document_id}.json",
-        slow=True,
+    ),
+    Case(
+        "reader_claim_page",
+        "reader page of one claim",
+        "/documents/{claim_document_slug}/claims/{claim_key}/",
+        "/cb/claims_claim/{claim_id}",
+        throughput=True,
     ),
     Case(
         "reader_page",
         "reader page of the largest document",
         "/documents/{document_slug}/",
         None,
-        slow=True,
     ),
 ]
 

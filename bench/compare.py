@@ -51,8 +51,14 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="S")
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--samples", type=int, default=200, help="rounds per case")
-    parser.add_argument("--slow-samples", type=int, default=30, help="rounds per slow case")
+    parser.add_argument("--samples", type=int, default=200, help="most rounds per case")
+    parser.add_argument(
+        "--case-seconds",
+        type=float,
+        default=60.0,
+        help="time budget per case: a slow case gets fewer rounds (but --min-samples)",
+    )
+    parser.add_argument("--min-samples", type=int, default=5, help="fewest rounds per case")
     parser.add_argument("--cases", default="", help="comma-separated case names (default all)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
     parser.add_argument("--throughput-seconds", type=float, default=5.0)
@@ -288,11 +294,18 @@ def targets(case: Case, context: dict, servers: dict) -> dict[str, tuple[int, st
     return found
 
 
-def measure_case(case: Case, context: dict, servers: dict, rounds: int) -> dict:
+def measure_case(case: Case, context: dict, servers: dict, args) -> dict:
+    """Rounds of one request per server in rotating order; as many rounds as --samples, or
+    as fit in --case-seconds judging by the warm-up round, but at least --min-samples."""
     where = targets(case, context, servers)
     names = list(where)
+    started = time.perf_counter()
     for name in names:  # warm up: caches, connections, imports
         get(*where[name])
+    round_seconds = time.perf_counter() - started
+    rounds = min(args.samples, int(args.case_seconds / max(round_seconds, 1e-6)))
+    rounds = max(rounds, min(args.min_samples, args.samples))
+    log(f"{case.name}: {rounds} rounds")
     times = {name: [] for name in names}
     sizes = {name: [] for name in names}
     statuses = {name: set() for name in names}
@@ -396,15 +409,16 @@ def markdown(result: dict) -> str:
         f"{meta['machine']['system']}, Python {meta['machine']['python']}",
         f"- command: `{meta['command']}`",
         f"- corpus: {meta['corpus']}",
-        f"- rounds per case: {meta['samples']} ({meta['slow_samples']} for slow cases); "
-        "one request to each server per round, rotating order, new connection each",
+        f"- rounds per case: up to {meta['samples']}, as many as fit in {meta['case_seconds']:.0f} s "
+        f"(at least {meta['min_samples']}; the rounds column); one request to each server per "
+        "round, rotating order, a new connection each",
         "- CB = Claimbase (gunicorn, 2 sync workers); DS = Datasette "
         f"{DATASETTE_VERSION} (--immutable, FTS5); floor = the same SQL with plain "
         f"{'sqlite3' if meta['engine'] == 'sqlite' else 'psycopg'} under the same gunicorn",
         "- ratios: median of per-round CB/other time, bootstrap 95% interval in brackets",
         "",
-        "| case | CB ms | DS ms | floor ms | CB / DS | CB / floor | CB bytes | DS bytes | queries |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| case | CB ms | DS ms | floor ms | CB / DS | CB / floor | CB bytes | DS bytes | queries | rounds |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for case in CASES:
         row = result["cases"].get(case.name)
@@ -412,7 +426,7 @@ def markdown(result: dict) -> str:
             continue
         servers = row["servers"]
         lines.append(
-            "| {title} | {cb} | {ds} | {fl} | {rds} | {rfl} | {cbb} | {dsb} | {q} |".format(
+            "| {title} | {cb} | {ds} | {fl} | {rds} | {rfl} | {cbb} | {dsb} | {q} | {r} |".format(
                 title=case.title,
                 cb=ms(servers["claimbase"]["median_ms"]),
                 ds=ms(servers.get("datasette", {}).get("median_ms")),
@@ -422,6 +436,7 @@ def markdown(result: dict) -> str:
                 cbb=f"{servers['claimbase']['bytes']:,}",
                 dsb=f"{servers['datasette']['bytes']:,}" if "datasette" in servers else "–",
                 q=row["queries"],
+                r=row["rounds"],
             )
         )
     if result.get("throughput"):
@@ -484,15 +499,17 @@ def main(argv=None) -> dict:
     context = captured["context"]
     wanted = [name for name in args.cases.split(",") if name]
     cases = [case for case in CASES if not wanted or case.name in wanted]
+    for case in cases:
+        if not case.available(context):
+            notes.append(f"{case.name}: not run, this version has no {case.needs}.")
+    cases = [case for case in cases if case.available(context)]
 
     servers = start_servers(args, database_url, replay, datasette, copy)
     results = {}
     throughput_results = {}
     try:
         for case in cases:
-            rounds = args.slow_samples if case.slow else args.samples
-            log(f"{case.name}: {rounds} rounds")
-            row = measure_case(case, context, servers, rounds)
+            row = measure_case(case, context, servers, args)
             row["queries"] = captured["cases"][case.name]["queries"]
             row["has_count"] = captured["cases"][case.name]["has_count"]
             results[case.name] = row
@@ -528,7 +545,8 @@ def main(argv=None) -> dict:
             f"{size.sources:,} sources, {size.evidence:,} evidence (seed {args.seed}); "
             f"largest document {context['document_claims']:,} claims",
             "samples": args.samples,
-            "slow_samples": args.slow_samples,
+            "min_samples": args.min_samples,
+            "case_seconds": args.case_seconds,
             "clients": args.clients,
             "throughput_seconds": args.throughput_seconds,
             "context": context,

@@ -338,6 +338,7 @@ def evidence_rows(rng, words, size) -> list[dict]:
     per_claim = size.evidence / size.claims
     index = 0
     claim = 0
+    links = set()  # (claim, source, stance) is unique; a second pass over the claims may repeat one
     while index < size.evidence:
         claim = claim % size.claims + 1
         wanted = min(size.evidence - index, rng.choice(evidence_counts(per_claim)))
@@ -345,8 +346,11 @@ def evidence_rows(rng, words, size) -> list[dict]:
         while len(sources) < wanted:
             sources.add(min(size.sources, int(rng.paretovariate(0.7))))
         for source in sorted(sources):
-            index += 1
             stance = weighted(rng, STANCES)
+            if (claim, source, stance) in links:
+                continue
+            links.add((claim, source, stance))
+            index += 1
             excerpt = words.sentence(rng, 8, 20)
             stamp = BASE_TIME + datetime.timedelta(seconds=index)
             rows.append(
@@ -410,7 +414,7 @@ def no_style():
 
 def fingerprint(size: Size, seed: int = SEED) -> str:
     """What identifies a generated corpus (stored beside it, to know when to rebuild)."""
-    return f"claimbase-bench-corpus v1 size={size.name} seed={seed}"
+    return f"claimbase-bench-corpus v2 size={size.name} seed={seed}"
 
 
 def main() -> None:
