@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from .models import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, ApiToken
+from .models import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, ApiToken, Person
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -86,3 +86,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             token.revoke()
         messages.success(request, f"Revoked {queryset.count()} token(s).")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    """People named in the data. Linking one to an account changes no permission: a person
+    cannot sign in; the account does, with its own password or token."""
+
+    list_display = ["username", "display_name", "user"]
+    search_fields = ["username", "display_name", "user__username"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]

@@ -1,4 +1,5 @@
-"""API tokens, stored hashed: the secret is shown once and never kept."""
+"""API tokens, stored hashed: the secret is shown once and never kept; and people, who
+appear in the data (who reviewed, who moved a status) whether or not they have an account here."""
 
 import hashlib
 import hmac
@@ -6,8 +7,11 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
+
+from core.visibility import VisibleQuerySet
 
 PREFIX_LENGTH = 8
 # Every new token expires: 90 days unless its issuer says otherwise, ten years at most.
@@ -83,3 +87,77 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class PersonManager(models.Manager.from_queryset(VisibleQuerySet)):
+    def get_by_natural_key(self, username):
+        return self.get(username=username)
+
+
+class Person(models.Model):
+    """Someone the data says did something: reviewed a claim, moved its status, wrote a note.
+
+    A person is data, not an account: it travels in datasets by its username (its natural
+    key) and display name, and is linked to a local account only when one with that
+    username exists here. Importing a dataset creates people, never accounts, so nobody
+    can sign in because a dataset named them.
+    """
+
+    username = models.CharField(
+        max_length=150, unique=True, help_text="As recorded; the same as the account's, if any."
+    )
+    display_name = models.CharField(max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        help_text="The local account of this person, if there is one (never exported).",
+    )
+
+    objects = PersonManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def natural_key(self):
+        return (self.username,)
+
+    @classmethod
+    def for_user(cls, user) -> "Person":
+        """The person of a local account: the one linked to it, else the unlinked person of
+        the same username (now linked), else a new one."""
+        person = cls.objects.filter(user=user).first()
+        if person is not None:
+            return person
+        display_name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+        person, created = cls.objects.get_or_create(
+            username=user.get_username(),
+            defaults={"user": user, "display_name": display_name},
+        )
+        if not created and person.user_id is None:
+            person.user = user
+            person.save(update_fields=["user"])
+        elif not created and person.user_id != user.pk:
+            # The name belongs to another account's person (an account renamed since):
+            # record this one under a name of its own rather than under someone else's.
+            person = cls.objects.create(
+                username=f"{user.get_username()}#{user.pk}", user=user, display_name=display_name
+            )
+        return person
+
+    def link_local_account(self) -> None:
+        """Link to the local account of the same username, if any and not linked elsewhere."""
+        if self.user_id is not None:
+            return
+        user_model = get_user_model()
+        account = user_model._default_manager.filter(
+            **{user_model.USERNAME_FIELD: self.username}, person__isnull=True
+        ).first()
+        if account is not None:
+            self.user = account

@@ -48,7 +48,11 @@ class EvidenceInlineBase(admin.StackedInline):
     model = Evidence
     extra = 0
     autocomplete_fields = ["source"]
-    fields = [("source", "stance"), "excerpt", ("locator", "verified"), "consulted_url", "note"]
+    fields = [
+        ("source", "stance"), "excerpt", "summary", ("locator", "verified"),
+        ("consulted_url", "copy_kind"), "note",
+    ]  # fmt: skip
+    readonly_fields = ["copy_kind"]
     stances: tuple = ()
 
     def get_queryset(self, request):
@@ -483,14 +487,33 @@ class SectionAdmin(SimpleHistoryAdmin):
     search_fields = ["label", "title"]
 
 
+class ReadOnThirdPartyCopyFilter(admin.SimpleListFilter):
+    """A high-reliability source whose text was read only on a mirror or reproduction:
+    the rows a curator should re-read at the publisher or in an archive."""
+
+    title = "high-reliability source read on a third-party copy"
+    parameter_name = "third_party_copy"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes: re-read at the publisher or in an archive")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.high_reliability_third_party()
+        return queryset
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(SimpleHistoryAdmin):
     form = VersionedModelForm
-    list_display = ["claim", "stance", "source", "locator", "verified"]
-    list_filter = ["stance", "verified", "claim__document"]
+    list_display = ["claim", "stance", "source", "locator", "verified", "copy_kind"]
+    list_filter = [
+        "stance", "verified", "copy_kind", ReadOnThirdPartyCopyFilter, "claim__document",
+    ]  # fmt: skip
     list_select_related = ["claim", "source"]
-    search_fields = ["excerpt", "note", "source__title", "claim__key"]
+    search_fields = ["excerpt", "summary", "note", "source__title", "claim__key"]
     autocomplete_fields = ["source", "claim"]
+    readonly_fields = ["copy_kind"]
 
 
 @admin.register(Topic)

@@ -5,3 +5,6 @@ class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Claims"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401  connects the receivers

@@ -85,3 +85,11 @@ STATUS_MEANINGS = {
     ClaimStatus.PUBLISHED: "Reviewed and public.",
     ClaimStatus.RETRACTED: "Withdrawn after publication; kept on the record and marked as such.",
 }
+
+
+class CopyKind(models.TextChoices):
+    """Where an evidence row's text was read (derived from its consulted_url, claims/copies.py)."""
+
+    PUBLISHER = "publisher", "At the publisher"
+    ARCHIVE = "archive", "In an archive"
+    THIRD_PARTY = "third_party", "In a third-party copy"

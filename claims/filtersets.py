@@ -11,7 +11,7 @@ from django_filters.widgets import DateRangeWidget
 
 from core.search import search_filter
 
-from .choices import ClaimStatus, ClaimType, Stance, Verdict
+from .choices import ClaimStatus, ClaimType, CopyKind, Stance, Verdict
 from .models import Claim, Document, Evidence
 from .querysets import has_counter_sources
 
@@ -114,7 +114,10 @@ class EvidenceFilterSet(django_filters.FilterSet):
     document = django_filters.CharFilter(field_name="claim__document__slug")
     claim = IdFilter(field_name="claim_id")
     source = django_filters.CharFilter(field_name="source__key")
+    copy_kind = django_filters.MultipleChoiceFilter(
+        choices=CopyKind.choices, help_text="Where the text was read."
+    )
 
     class Meta:
         model = Evidence
-        fields = ["stance", "verified", "document", "claim", "source"]
+        fields = ["stance", "verified", "document", "claim", "source", "copy_kind"]

@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,7 +11,16 @@ from core.models import TimeStampedModel
 from core.visibility import VisibleQuerySet
 from sources.models import Source
 
-from .choices import CHECKABLE_VERDICTS, COUNTER_STANCES, ClaimStatus, ClaimType, Stance, Verdict
+from .choices import (
+    CHECKABLE_VERDICTS,
+    COUNTER_STANCES,
+    ClaimStatus,
+    ClaimType,
+    CopyKind,
+    Stance,
+    Verdict,
+)
+from .copies import copy_kind
 from .querysets import ClaimQuerySet, DocumentQuerySet, EvidenceQuerySet, TopicQuerySet
 
 
@@ -195,20 +203,22 @@ class Claim(TimeStampedModel):
     review_note = models.TextField(
         blank=True, help_text="What is still missing or must be checked."
     )
+    # People, not accounts (accounts.Person): who did what travels with the data in datasets.
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        "accounts.Person",
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reviewed_claims",
+        help_text="Who published it after review.",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        "accounts.Person",
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="status_changed_claims",
         help_text="Who made the last workflow transition.",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -355,14 +365,28 @@ class Evidence(TimeStampedModel):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=16, choices=Stance.choices)
-    excerpt = models.TextField(blank=True, help_text="What the source says, quoted or summarised.")
+    excerpt = models.TextField(
+        blank=True,
+        help_text="The source's own words, exactly as they stand there; nothing else (or empty).",
+    )
+    summary = models.TextField(
+        blank=True, help_text="What the source says, in the curator's words."
+    )
     locator = models.CharField(max_length=200, blank=True, help_text="Page, table, paragraph.")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="A curator's comment.")
     verified = models.BooleanField(
-        default=False, help_text="A curator read the source itself and found the excerpt there."
+        default=False,
+        help_text="A curator read the source itself and found the excerpt (or what the summary says) there.",
     )
     consulted_url = models.URLField(
         max_length=1000, blank=True, help_text="The address actually read when verifying."
+    )
+    copy_kind = models.CharField(
+        max_length=16,
+        choices=CopyKind.choices,
+        blank=True,
+        editable=False,
+        help_text="Where the text was read, derived from the address read (claims/copies.py).",
     )
 
     history = HistoricalRecords()
@@ -376,10 +400,26 @@ class Evidence(TimeStampedModel):
                 fields=["claim", "source", "stance"], name="%(app_label)s_%(class)s_unique_link"
             ),
             choices_valid("stance", Stance),
+            models.CheckConstraint(
+                condition=Q(copy_kind="") | Q(copy_kind__in=CopyKind.values),
+                name="%(app_label)s_%(class)s_copy_kind_valid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.claim.key} {self.stance} {self.source.key}"
+
+    def save(self, *args, **kwargs):
+        self.copy_kind = self.derive_copy_kind()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "consulted_url" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "copy_kind"}
+        super().save(*args, **kwargs)
+
+    def derive_copy_kind(self) -> str:
+        """Where the text was read: publisher, archive or third-party copy (claims/copies.py)."""
+        source_url = self.source.url if self.source_id is not None else ""
+        return copy_kind(self.consulted_url, source_url)
 
     def natural_key(self):
         return (*self.claim.natural_key(), *self.source.natural_key(), self.stance)
@@ -387,9 +427,12 @@ class Evidence(TimeStampedModel):
     natural_key.dependencies = ["claims.claim", "sources.source"]
 
     def clean(self):
-        if self.stance in COUNTER_STANCES and not self.excerpt.strip():
+        if self.stance in COUNTER_STANCES and not (self.excerpt.strip() or self.summary.strip()):
             raise ValidationError(
-                {"excerpt": "A counter-source needs an excerpt: what does the source say instead?"}
+                {
+                    "excerpt": "A counter-source needs an excerpt or a summary: what does the "
+                    "source say instead?"
+                }
             )
 
 

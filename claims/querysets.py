@@ -20,9 +20,10 @@ from django.db.models.functions import Concat, Greatest, Substr
 from core.querysets import count_of
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter
 from core.visibility import VisibleQuerySet, visible_q
+from sources.choices import Reliability
 
 from .anchoring import CONTEXT_LENGTH
-from .choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
+from .choices import COUNTER_STANCES, ClaimStatus, CopyKind, Stance, Verdict
 
 # What a claim search reads, most telling first (the weights of the PostgreSQL vector).
 CLAIM_SEARCH_FIELDS = ["quote", "paraphrase", "attributed_to", "verdict_summary"]
@@ -163,4 +164,8 @@ class ClaimQuerySet(VisibleQuerySet):
 
 
 class EvidenceQuerySet(VisibleQuerySet):
-    pass
+    def high_reliability_third_party(self) -> "EvidenceQuerySet":
+        """Evidence from a high-reliability source whose text was read on a third-party copy
+        (a mirror, a reproduction), not at the publisher or in an archive: what a curator
+        should re-read at the source (the admin flags these rows)."""
+        return self.filter(source__reliability=Reliability.HIGH, copy_kind=CopyKind.THIRD_PARTY)

@@ -80,6 +80,13 @@ def publication_problems(claim: Claim) -> dict[str, list[str]]:
     return problems
 
 
+def person_of(user):
+    """The accounts.Person recording this user's acts (claims never imports accounts: the
+    model is reached through the field that points at it)."""
+    person_model = Claim._meta.get_field("status_changed_by").related_model
+    return person_model.for_user(user)
+
+
 # The fields a move may carry, so that typing a verdict and pressing Publish is one step.
 TRANSITION_FIELDS = ("verdict", "verdict_summary", "review_note")
 
@@ -105,11 +112,11 @@ def claim_transition(*, claim: Claim, target: str, user, changes: dict | None = 
             problems = publication_problems(claim)
             if problems:
                 raise ValidationError(problems)
-        now = timezone.now()
+        now, person = timezone.now(), person_of(user)
         claim.status = target
-        claim.status_changed_by, claim.status_changed_at = user, now
+        claim.status_changed_by, claim.status_changed_at = person, now
         if target == ClaimStatus.PUBLISHED:
-            claim.reviewed_by, claim.reviewed_at = user, now
+            claim.reviewed_by, claim.reviewed_at = person, now
         claim._history_user = user
         claim.save()
     return claim

@@ -72,6 +72,8 @@ RULES: dict[str, Rule] = {
     "claims.document": ALWAYS_PUBLIC,
     "claims.section": ALWAYS_PUBLIC,
     "claims.topic": ALWAYS_PUBLIC,
+    # Who reviewed or moved a claim is curators' record, not shown to readers.
+    "accounts.person": NEVER_PUBLIC,
 }
 
 

@@ -74,10 +74,12 @@ class EmbeddedEvidenceSerializer(serializers.ModelSerializer):
             "stance",
             "source",
             "excerpt",
+            "summary",
             "locator",
             "note",
             "verified",
             "consulted_url",
+            "copy_kind",
         ]
         read_only_fields = fields
 
@@ -89,10 +91,10 @@ class EvidenceSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = [
-            "id", "claim", "source", "stance", "excerpt", "locator", "note", "verified",
-            "consulted_url", "created_at", "updated_at",
+            "id", "claim", "source", "stance", "excerpt", "summary", "locator", "note",
+            "verified", "consulted_url", "copy_kind", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["copy_kind", "created_at", "updated_at"]
 
 
 class NewEvidenceSerializer(serializers.ModelSerializer):
@@ -102,7 +104,11 @@ class NewEvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["source", "stance", "excerpt", "locator", "note", "verified", "consulted_url"]
+        fields = [
+            "source", "stance", "excerpt", "summary", "locator", "note", "verified",
+            "consulted_url", "copy_kind",
+        ]  # fmt: skip
+        read_only_fields = ["copy_kind"]
 
 
 class QuoteNotFound(exceptions.APIException):

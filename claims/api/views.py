@@ -144,7 +144,7 @@ class EvidenceViewSet(ClaimbaseModelViewSet):
     )
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilterSet
-    search_fields = ["excerpt", "note", "locator", "source__title"]
+    search_fields = ["excerpt", "summary", "note", "locator", "source__title"]
     ordering_fields = ["created_at", "stance", "verified"]
     ordering = ["claim_id", "stance", "id"]
 

@@ -7,7 +7,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 from .problems import Problem
-from .reading import Entry, RowCache
+from .reading import LOCAL_FIELDS, Entry, RowCache
 
 
 def find_duplicates(entries: list[Entry]) -> list[Problem]:
@@ -37,6 +37,16 @@ def check_fields(entry: Entry, cache: RowCache) -> list[Problem]:
             continue
         if model_field.auto_created or not model_field.concrete and not model_field.many_to_many:
             problems.append(Problem(entry.where, "is not a stored field.", name))
+            continue
+        if name in LOCAL_FIELDS.get(model, ()):
+            problems.append(
+                Problem(
+                    entry.where,
+                    "belongs to one database and never travels in a dataset (a person is "
+                    "linked to the local account of the same username on import); remove it.",
+                    name,
+                )
+            )
             continue
         problems += check_value(entry, model_field, value, cache)
     return problems

@@ -6,11 +6,13 @@ from collections.abc import Iterable
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 
 from sources.models import Source
 
 from ..models import Claim, Document, Evidence, Section, Topic
 from .problems import DatasetError, Problem
+from .reading import LOCAL_FIELDS, MODEL_LABELS, Person
 
 
 class DatasetJSONEncoder(DjangoJSONEncoder):
@@ -54,7 +56,13 @@ def dataset_export(*, document_slugs: Iterable[str] | None = None) -> str:
         .select_related("document")
         .order_by("document__slug", "order")
     )
+    people = Person.objects.filter(
+        Q(pk__in=claims.values("reviewed_by")) | Q(pk__in=claims.values("status_changed_by"))
+    ).order_by("username")
+    if document_slugs is None:
+        people = Person.objects.order_by("username")
     objects = [
+        *people,
         *topics,
         *sources,
         *documents,
@@ -65,4 +73,7 @@ def dataset_export(*, document_slugs: Iterable[str] | None = None) -> str:
     data = serializers.serialize(
         "python", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
+    for item in data:
+        for name in LOCAL_FIELDS.get(MODEL_LABELS[item["model"]], ()):
+            item["fields"].pop(name, None)
     return json.dumps(data, cls=DatasetJSONEncoder, indent=2, ensure_ascii=False) + "\n"

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from simple_history.utils import get_history_manager_for_model
 
-from ..models import Document
+from ..models import Document, Evidence
 from .checks import check_fields, find_duplicates, validate
 from .problems import DatasetError, Problem
-from .reading import DATASET_MODELS, Entry, RowCache, parse_dataset, read_dataset_file
+from .reading import DATASET_MODELS, LOCAL_FIELDS, Entry, RowCache, parse_dataset, read_dataset_file
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 HISTORY_REASON = "dataset import"
@@ -85,8 +85,10 @@ def import_entry(entry: Entry, report: ImportReport, cache: RowCache, user=None)
     savepoint = transaction.savepoint()
     try:
         instance, many_to_many = build_instance(entry, existing, cache)
-        fill_timestamps(instance, existing, fields)
-        validate(instance)
+        fill_stored_values(instance, existing, fields)
+        validate(instance)  # the file's copy_kind too: an unknown kind is an error
+        if isinstance(instance, Evidence):
+            instance.copy_kind = instance.derive_copy_kind()  # then derived, as on save
         if existing is not None and same_content(existing, instance, many_to_many):
             report.count(report.unchanged, model._meta.label_lower)
         else:
@@ -132,12 +134,18 @@ def build_instance(entry: Entry, existing, cache: RowCache) -> tuple[models.Mode
     return instance, many_to_many
 
 
-def fill_timestamps(instance, existing, given: dict) -> None:
-    """A dataset without timestamps keeps the stored ones (new rows get the model's default: now)."""
+def fill_stored_values(instance, existing, given: dict) -> None:
+    """A dataset without timestamps keeps the stored ones (new rows get the model's default:
+    now); local fields keep the stored value (a person is linked to its local account)."""
     if existing is not None:
         for name in TIMESTAMP_FIELDS:
             if name not in given and hasattr(existing, name):
                 setattr(instance, name, getattr(existing, name))
+    for name in LOCAL_FIELDS.get(type(instance), ()):
+        if existing is not None:
+            setattr(instance, name, getattr(existing, name))
+    if hasattr(instance, "link_local_account"):
+        instance.link_local_account()
     if isinstance(instance, Document):
         instance.body_sha256 = instance.body_sha256 or instance.compute_sha256()
 

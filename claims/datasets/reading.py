@@ -18,9 +18,19 @@ from sources.models import Source
 from ..models import Claim, Document, Evidence, Section, Topic
 from .problems import Problem
 
+# People (accounts.Person), reached through the field that refers to them: the domain
+# never imports accounts.
+Person = Claim._meta.get_field("reviewed_by").related_model
+
 # Import order: every model after the models it refers to.
-DATASET_MODELS: list[type[models.Model]] = [Topic, Source, Document, Section, Claim, Evidence]
+DATASET_MODELS: list[type[models.Model]] = [
+    Person, Topic, Source, Document, Section, Claim, Evidence
+]  # fmt: skip
 MODEL_LABELS = {model._meta.label_lower: model for model in DATASET_MODELS}
+
+# Fields that belong to one database and never travel: a person's link to a local account
+# (made on import when an account of that username exists here).
+LOCAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {Person: ("user",)}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 

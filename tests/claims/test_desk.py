@@ -84,7 +84,7 @@ class TestNoLostWork:
         assert 'name="_move" value="in_review">Save and submit for review<' in html
         assert signed_in(curator).post(url, form).status_code == 302
         claim.refresh_from_db()
-        assert (claim.status, claim.paraphrase, claim.status_changed_by) == (
+        assert (claim.status, claim.paraphrase, claim.status_changed_by.user) == (
             "in_review",
             "Trade grew.",
             curator,

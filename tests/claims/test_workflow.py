@@ -89,7 +89,7 @@ class TestApiTransitions:
         assert response.status_code == 200, response.content
         claim.refresh_from_db()
         assert claim.status == "in_review"
-        assert claim.status_changed_by == group_curator and claim.status_changed_at is not None
+        assert claim.status_changed_by.user == group_curator and claim.status_changed_at is not None
 
     def test_curator_cannot_publish(self, group_curator_client, document):
         claim = claim_in("in_review", document, verdict="supported", verdict_summary="Yes.")
@@ -106,7 +106,7 @@ class TestApiTransitions:
         response = move(reviewer_client, claim, "published")
         assert response.status_code == 200 and response.json()["status"] == "published"
         claim.refresh_from_db()
-        assert claim.reviewed_by == reviewer and claim.reviewed_at is not None
+        assert claim.reviewed_by.user == reviewer and claim.reviewed_at is not None
 
     @pytest.mark.parametrize(
         "fields, evidence, missing",
