@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, bounded_text
 from core.visibility import VisibleQuerySet
 from sources.models import Source
 
@@ -71,11 +71,13 @@ class Document(TimeStampedModel):
     published_on = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=1000, blank=True)
     language = models.CharField(max_length=16, default="en")
-    body = models.TextField(help_text="The full text, exactly as published.")
+    body = bounded_text(1_000_000, help_text="The full text, exactly as published.")
     body_sha256 = models.CharField(
         max_length=64, editable=False, help_text="Fingerprint of the body, to notice any change."
     )
-    notes = models.TextField(blank=True)
+    notes = bounded_text(
+        5_000, blank=True, help_text="Public: a description of the document for readers."
+    )
 
     history = HistoricalRecords(excluded_fields=["body_sha256"])
     objects = DocumentManager()
@@ -183,12 +185,12 @@ class Claim(TimeStampedModel):
     key = models.CharField(
         max_length=20, help_text="Stable per document, e.g. C001; used in links such as #C001."
     )
-    quote = models.TextField(help_text="The exact words of the document.")
+    quote = bounded_text(5_000, help_text="The exact words of the document.")
     start = models.PositiveIntegerField(
         help_text="Offset of the quote's first character (filled in from the quote when left empty)."
     )
     end = models.PositiveIntegerField(help_text="Offset just past the quote's last character.")
-    paraphrase = models.TextField(blank=True, help_text="A neutral restatement.")
+    paraphrase = bounded_text(2_000, blank=True, help_text="A neutral restatement.")
     claim_type = models.CharField(max_length=32, choices=ClaimType.choices)
     attributed_to = models.CharField(
         max_length=200, blank=True, help_text="Who is quoted or reported, for quotations."
@@ -199,9 +201,9 @@ class Claim(TimeStampedModel):
         max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT, db_index=True
     )
     verdict = models.CharField(max_length=32, choices=Verdict.choices, blank=True)
-    verdict_summary = models.TextField(blank=True)
-    review_note = models.TextField(
-        blank=True, help_text="What is still missing or must be checked."
+    verdict_summary = bounded_text(10_000, blank=True)
+    review_note = bounded_text(
+        5_000, blank=True, help_text="Internal: what is still missing or must be checked."
     )
     # People, not accounts (accounts.Person): who did what travels with the data in datasets.
     reviewed_by = models.ForeignKey(
@@ -365,15 +367,18 @@ class Evidence(TimeStampedModel):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=16, choices=Stance.choices)
-    excerpt = models.TextField(
+    excerpt = bounded_text(
+        10_000,
         blank=True,
         help_text="The source's own words, exactly as they stand there; nothing else (or empty).",
     )
-    summary = models.TextField(
-        blank=True, help_text="What the source says, in the curator's words."
+    summary = bounded_text(
+        10_000, blank=True, help_text="What the source says, in the curator's words."
     )
     locator = models.CharField(max_length=200, blank=True, help_text="Page, table, paragraph.")
-    note = models.TextField(blank=True, help_text="A curator's comment.")
+    note = bounded_text(
+        5_000, blank=True, help_text="A curator's comment, public: shown with the evidence."
+    )
     verified = models.BooleanField(
         default=False,
         help_text="A curator read the source itself and found the excerpt (or what the summary says) there.",

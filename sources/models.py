@@ -4,16 +4,24 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, bounded_text
 
 from .choices import DatePrecision, Reliability, SourceKind
 from .querysets import SourceQuerySet
+
+MAX_AUTHORS = 100
+MAX_NAME_PART = 300
 
 
 def validate_authors(value):
     """Authors are CSL-JSON names: a list of {"family", "given"} or {"literal"} objects."""
     if not isinstance(value, list):
         raise ValidationError("Authors must be a list of names.")
+    if len(value) > MAX_AUTHORS:
+        raise ValidationError(
+            f"At most {MAX_AUTHORS} authors; for a larger group give the first ones and "
+            '{"literal": "et al."}.'
+        )
     for index, name in enumerate(value):
         if not isinstance(name, dict) or not name:
             raise ValidationError(f"Author {index + 1} must be an object.")
@@ -24,6 +32,10 @@ def validate_authors(value):
             )
         if not all(isinstance(part, str) and part.strip() for part in name.values()):
             raise ValidationError(f"Author {index + 1} has an empty or non-text name part.")
+        if any(len(part) > MAX_NAME_PART for part in name.values()):
+            raise ValidationError(
+                f"Author {index + 1}: each part of a name is at most {MAX_NAME_PART} characters."
+            )
         if "literal" in name and len(name) > 1:
             raise ValidationError(f"Author {index + 1}: a literal name stands alone.")
         if "literal" not in name and "family" not in name:
@@ -71,7 +83,9 @@ class Source(TimeStampedModel):
     reliability = models.CharField(
         max_length=16, choices=Reliability.choices, default=Reliability.UNKNOWN
     )
-    notes = models.TextField(blank=True)
+    notes = bounded_text(
+        5_000, blank=True, help_text="Public: a description of the work for readers."
+    )
 
     history = HistoricalRecords()
     objects = SourceManager()

@@ -24,6 +24,11 @@ from ..choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
 from ..models import Claim, Document, Evidence, Section, Topic
 from .research_serializers import ClaimResearchFields
 
+# Text that must reach the database exactly as sent: DRF trims the white space around
+# every CharField by default, which would change a body's hash and shift every offset
+# into it, and make a quote or excerpt other than the source's own words.
+VERBATIM = {"trim_whitespace": False}
+
 
 class TopicSerializer(ModelCleanMixin, serializers.ModelSerializer):
     # The claims the reader may see (TopicQuerySet.with_claim_counts); 0 for one just made.
@@ -60,6 +65,7 @@ class DocumentDetailSerializer(DocumentSerializer):
 
     class Meta(DocumentSerializer.Meta):
         fields = [*DocumentSerializer.Meta.fields, "notes", "body", "sections"]
+        extra_kwargs = {"body": VERBATIM}
 
 
 class EmbeddedEvidenceSerializer(serializers.ModelSerializer):
@@ -95,6 +101,7 @@ class EvidenceSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "verified", "consulted_url", "copy_kind", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["copy_kind", "created_at", "updated_at"]
+        extra_kwargs = {"excerpt": VERBATIM}
 
 
 class NewEvidenceSerializer(serializers.ModelSerializer):
@@ -109,6 +116,7 @@ class NewEvidenceSerializer(serializers.ModelSerializer):
             "consulted_url", "copy_kind",
         ]  # fmt: skip
         read_only_fields = ["copy_kind"]
+        extra_kwargs = {"excerpt": VERBATIM}
 
 
 class QuoteNotFound(exceptions.APIException):
@@ -169,6 +177,7 @@ class ClaimSerializer(
         read_only_fields = ["status", "reviewed_at", "created_at", "updated_at"]
         # The reviewer's note to curators (what is missing) is internal: core.serializers.
         internal_fields = ["review_note"]
+        extra_kwargs = {"quote": VERBATIM}
 
     @cached_property
     def embedded_evidence(self) -> EmbeddedEvidenceSerializer:
@@ -245,8 +254,16 @@ class TransitionSerializer(serializers.Serializer):
 
     to = serializers.ChoiceField(choices=ClaimStatus.choices)
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, allow_blank=True)
-    verdict_summary = serializers.CharField(required=False, allow_blank=True)
-    review_note = serializers.CharField(required=False, allow_blank=True)
+    verdict_summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=Claim._meta.get_field("verdict_summary").max_length,
+    )
+    review_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=Claim._meta.get_field("review_note").max_length,
+    )
 
     def changes(self) -> dict:
         return {k: v for k, v in self.validated_data.items() if k in workflow.TRANSITION_FIELDS}
