@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Before anything reads the database (sessions, users): decides replica or primary.
     "core.routing.ReplicaRoutingMiddleware",
+    # Anonymous GETs: public Cache-Control, ETag / Last-Modified, 304 before any view runs.
+    "core.http_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -327,6 +329,11 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
+
+# Anonymous answers may be kept this many seconds by browsers, proxies and CDNs, then are
+# revalidated (304 while the data version holds). 0 switches public caching off.
+PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
+PUBLIC_CACHE_EXCLUDED_PATHS = ["/admin/"]
 
 # Writes to the models of these apps give the data a new version token (core/data_version.py),
 # which invalidates the caches of what readers read.

@@ -12,6 +12,7 @@ old answer under the new token), by signals on every model of the apps listed in
 """
 
 import hashlib
+import time
 import uuid
 
 from django.conf import settings
@@ -22,18 +23,29 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 CACHE_KEY = "claimbase:data-version"
 
 
+def new_token() -> str:
+    """The time of the change (whole seconds, for Last-Modified) and a random part."""
+    return f"{int(time.time())}.{uuid.uuid4().hex[:12]}"
+
+
 def current() -> str:
     """The current token; a new one if the cache lost it (so no stale entry can match)."""
     token = cache.get(CACHE_KEY)
     if token is None:
-        cache.add(CACHE_KEY, uuid.uuid4().hex[:16], timeout=None)
+        cache.add(CACHE_KEY, new_token(), timeout=None)
         token = cache.get(CACHE_KEY)
-    return token
+    # A cache that keeps nothing (DummyCache): a new token each time, so nothing matches.
+    return token or new_token()
+
+
+def changed_at(token: str) -> int:
+    """When the data last changed (seconds since the epoch), as the token records it."""
+    return int(token.split(".", 1)[0])
 
 
 def bump() -> None:
     """Give the data a new token once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(CACHE_KEY, uuid.uuid4().hex[:16], timeout=None))
+    transaction.on_commit(lambda: cache.set(CACHE_KEY, new_token(), timeout=None))
 
 
 def _on_change(sender, **kwargs) -> None:
