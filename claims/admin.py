@@ -8,16 +8,27 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedModelForm
 
-from . import services, workflow
+from . import desk, roles, services, workflow
 from .anchoring import shorten
 from .choices import COUNTER_STANCES, ClaimStatus, Stance
-from .models import Claim, CounterEvidence, Document, Evidence, Section, SupportingEvidence, Topic
+from .models import (
+    Claim,
+    ClaimNote,
+    CounterEvidence,
+    Document,
+    Evidence,
+    Section,
+    SupportingEvidence,
+    Topic,
+)
 from .querysets import has_counter_sources
 
 
@@ -42,6 +53,27 @@ class DocumentAdmin(SimpleHistoryAdmin):
     @admin.display(description="claims", ordering="claim_count")
     def claim_count(self, document):
         return document.claim_count
+
+    def get_urls(self):
+        progress = path(
+            "<path:object_id>/progress/",
+            self.admin_site.admin_view(self.progress_view),
+            name="claims_document_progress",
+        )
+        return [progress, *super().get_urls()]
+
+    def progress_view(self, request, object_id):
+        document = self.get_object(request, object_id)
+        if document is None or not self.has_view_permission(request, document):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Progress: {document.title}",
+            "opts": self.model._meta,
+            "original": document,
+            "progress": desk.document_progress(document),
+        }
+        return TemplateResponse(request, "admin/claims/document/progress.html", context)
 
 
 class EvidenceInlineBase(admin.StackedInline):
@@ -100,6 +132,50 @@ class CounterEvidenceInline(EvidenceInlineBase):
     verbose_name_plural = "Counter-sources (contradicting or qualifying)"
 
 
+class NotesInline(admin.TabularInline):
+    """The claim's notes thread, read-only: a note is a record (NewNoteInline adds one)."""
+
+    model = ClaimNote
+    extra = 0
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+    verbose_name = "note"
+    verbose_name_plural = "Notes (the desk's thread, never public)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NewNoteInline(admin.StackedInline):
+    """A new note to the thread; its author is who saves it (ClaimAdmin.save_formset)."""
+
+    model = ClaimNote
+    extra = 1
+    max_num = 1
+    fields = ["text"]
+    verbose_name = "new note"
+    verbose_name_plural = "Add a note"
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+
 class ClaimAdminForm(VersionedModelForm):
     """Offsets are optional: left empty, or no longer matching the quote, they are found from it."""
 
@@ -119,7 +195,7 @@ class ClaimAdminForm(VersionedModelForm):
         fields = [
             "document", "section", "key", "quote", "start", "end", "paraphrase", "claim_type",
             "checkable", "attributed_to", "topics", "verdict", "verdict_summary",
-            "review_note", "loaded_version", "same_as",
+            "review_note", "loaded_version", "same_as", "assignee", "due_on",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -270,6 +346,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             "Analysis",
             {"fields": ["paraphrase", ("claim_type", "checkable"), "attributed_to", "topics"]},
         ),
+        ("Desk", {"fields": [("assignee", "due_on")]}),
         (
             "Review",
             {
@@ -293,7 +370,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
-    inlines = [SupportingEvidenceInline, CounterEvidenceInline]
+    inlines = [SupportingEvidenceInline, CounterEvidenceInline, NotesInline, NewNoteInline]
 
     class Media:
         css = {"all": ["claims/admin.css"]}
@@ -339,6 +416,72 @@ class ClaimAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.status in workflow.UNDELETABLE_STATUSES:
             return False  # published claims stay on the record; retract instead
         return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = roles.desk_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ClaimNote:
+            return super().save_formset(request, form, formset, change)
+        # The construct_change_message of the admin's history reads these three.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for note_form in formset.forms:
+            text = note_form.cleaned_data.get("text", "") if note_form.has_changed() else ""
+            if text.strip():
+                note = services.claim_note_add(claim=form.instance, user=request.user, text=text)
+                formset.new_objects.append(note)
+        return None
+
+    def get_urls(self):
+        pages = [
+            path(
+                "my-queue/",
+                self.admin_site.admin_view(self.my_queue_view),
+                name="claims_claim_my_queue",
+            ),
+            path(
+                "waiting-for-review/",
+                self.admin_site.admin_view(self.waiting_view),
+                name="claims_claim_waiting",
+            ),
+        ]
+        return [*pages, *super().get_urls()]
+
+    def my_queue_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        groups = desk.my_queue(request.user)
+        return self.queue_page(request, "My queue", groups, "No claim is assigned to you.")
+
+    def waiting_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        claims = desk.waiting_for_review()
+        groups = [("In review, longest waiting first", claims)] if claims else []
+        return self.queue_page(request, "Waiting for review", groups, "No claim waits for review.")
+
+    def queue_page(self, request, title, groups, empty):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "groups": groups,
+            "empty": empty,
+            "today": timezone.localdate(),
+        }
+        return TemplateResponse(request, "admin/claims/claim/queue.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "my_queue_count": Claim.objects.filter(assignee=request.user)
+            .exclude(status__in=workflow.UNDELETABLE_STATUSES)
+            .count(),
+            "waiting_count": Claim.objects.filter(status=ClaimStatus.IN_REVIEW).count(),
+        }
+        return super().changelist_view(request, extra_context)
 
     # A workflow button on the change page is a submit button named MOVE_FIELD: the form is
     # saved and the claim moved in one transaction (changeform_view), or neither happens.

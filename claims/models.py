@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -21,7 +22,13 @@ from .choices import (
     Verdict,
 )
 from .copies import copy_kind
-from .querysets import ClaimQuerySet, DocumentQuerySet, EvidenceQuerySet, TopicQuerySet
+from .querysets import (
+    ClaimNoteQuerySet,
+    ClaimQuerySet,
+    DocumentQuerySet,
+    EvidenceQuerySet,
+    TopicQuerySet,
+)
 
 
 def choices_valid(field: str, choices) -> models.CheckConstraint:
@@ -224,6 +231,16 @@ class Claim(TimeStampedModel):
         help_text="Who made the last workflow transition.",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # The desk's working state (internal: never public, never in a published export).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+        help_text="The curator checking this claim now.",
+    )
+    due_on = models.DateField(null=True, blank=True, help_text="When the check should be done.")
     same_as = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -349,6 +366,38 @@ class Claim(TimeStampedModel):
                 "the new claim first (the API's same-as action does this for you)."
             }
         return {}
+
+
+class ClaimNote(models.Model):
+    """One message of a claim's notes thread: the desk's conversation, never public.
+
+    The author is a person (accounts.Person), as for every record of who did something.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, related_name="claim_notes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+
+    history = HistoricalRecords()
+    objects = ClaimNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.claim.key}, {self.author}: {self.text[:40]}"
+
+    def natural_key(self):
+        return (*self.claim.natural_key(), self.created_at.isoformat())
+
+    natural_key.dependencies = ["claims.claim"]
+
+    def clean(self):
+        if not self.text.strip():
+            raise ValidationError({"text": "A note needs some text."})
 
 
 class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):

@@ -127,7 +127,7 @@ class ClaimQuerySet(VisibleQuerySet):
         """Everything a claim list or detail shows, in a fixed number of queries."""
         from .models import Evidence
 
-        return self.select_related("document", "section", "same_as").prefetch_related(
+        return self.select_related("document", "section", "same_as", "assignee").prefetch_related(
             "topics",
             Prefetch(
                 "evidence",
@@ -169,3 +169,7 @@ class EvidenceQuerySet(VisibleQuerySet):
         (a mirror, a reproduction), not at the publisher or in an archive: what a curator
         should re-read at the source (the admin flags these rows)."""
         return self.filter(source__reliability=Reliability.HIGH, copy_kind=CopyKind.THIRD_PARTY)
+
+
+class ClaimNoteQuerySet(VisibleQuerySet):
+    pass

@@ -12,7 +12,8 @@ from django.db import transaction
 from sources.models import Source
 
 from .anchoring import AnchoringError, find_quote
-from .models import Claim, Document, Evidence, Section, Topic
+from .workflow import person_of
+from .models import Claim, ClaimNote, Document, Evidence, Section, Topic
 
 
 def section_at(document: Document, start: int, end: int) -> Section | None:
@@ -130,3 +131,13 @@ def claim_set_same_as(*, claim: Claim, same_as: Claim | None) -> Claim:
         claim.full_clean()
         claim.save()
     return claim
+
+
+def claim_note_add(*, claim: Claim, user, text: str) -> ClaimNote:
+    """Add a message to a claim's notes thread by `user` (its author is their Person),
+    recorded in history under the user."""
+    note = ClaimNote(claim=claim, author=person_of(user), text=text.strip())
+    note.full_clean()
+    note._history_user = user
+    note.save()
+    return note

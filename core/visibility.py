@@ -74,6 +74,8 @@ RULES: dict[str, Rule] = {
     "claims.topic": ALWAYS_PUBLIC,
     # Who reviewed or moved a claim is curators' record, not shown to readers.
     "accounts.person": NEVER_PUBLIC,
+    # The desk's conversation about a claim: curators and reviewers only.
+    "claims.claimnote": NEVER_PUBLIC,
 }
 
 

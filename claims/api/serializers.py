@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.functional import cached_property
@@ -21,7 +22,7 @@ from sources.models import Source
 from .. import services, workflow
 from ..anchoring import position_selector, quote_selector
 from ..choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
-from ..models import Claim, Document, Evidence, Section, Topic
+from ..models import Claim, ClaimNote, Document, Evidence, Section, Topic
 from .research_serializers import ClaimResearchFields
 
 # Text that must reach the database exactly as sent: DRF trims the white space around
@@ -163,6 +164,13 @@ class ClaimSerializer(
     sources = serializers.SerializerMethodField()
     counter_sources = serializers.SerializerMethodField()
     evidence = NewEvidenceSerializer(many=True, required=False, write_only=True)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Username of the curator checking the claim (null: unassigned).",
+    )
 
     class Meta:
         model = Claim
@@ -171,12 +179,13 @@ class ClaimSerializer(
             "paraphrase", "claim_type", "attributed_to", "topics", "checkable", "status",
             "verdict", "verdict_summary", "review_note", "reviewed_at", "sources",
             "counter_sources", "evidence", "created_at", "updated_at", "same_as",
-            "search_rank", "snippet",
+            "search_rank", "snippet", "assignee", "due_on",
         ]  # fmt: skip
         # Status moves only through the workflow (POST .../transition/).
         read_only_fields = ["status", "reviewed_at", "created_at", "updated_at"]
-        # The reviewer's note to curators (what is missing) is internal: core.serializers.
-        internal_fields = ["review_note"]
+        # The reviewer's note to curators (what is missing) and the desk's assignment are
+        # internal: core.serializers.
+        internal_fields = ["review_note", "assignee", "due_on"]
         extra_kwargs = {"quote": VERBATIM}
 
     @cached_property
@@ -201,6 +210,14 @@ class ClaimSerializer(
             for row in claim.evidence.all()
             if row.stance in COUNTER_STANCES
         ]
+
+    def validate_assignee(self, user):
+        if user is not None and not user.has_perm("claims.change_claim"):
+            raise serializers.ValidationError(
+                f"{user.get_username()} cannot be assigned a claim: only curators and reviewers "
+                "(who may change claims) can."
+            )
+        return user
 
     def validate(self, attrs):
         self.check_verdict_permission(attrs)
@@ -247,6 +264,17 @@ class ClaimSerializer(
             if topics is not None:
                 instance.topics.set(topics)
         return instance
+
+
+class ClaimNoteSerializer(serializers.ModelSerializer):
+    """One message of a claim's notes thread (curators and reviewers only)."""
+
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = ClaimNote
+        fields = ["id", "author", "created_at", "text"]
+        read_only_fields = ["created_at"]
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -5,18 +5,22 @@ with core.visibility; the research features are actions mixed in from .research.
 """
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core import visibility
 from core.api import ClaimbaseModelViewSet, etag_of
 
-from .. import workflow
+from .. import services, workflow
 from ..filtersets import ClaimFilterSet, DocumentFilterSet, EvidenceFilterSet
 from ..models import Claim, Document, Evidence, Section, Topic
 from . import lean
 from .research import ClaimResearchActions, DocumentClaimReviewAction
 from .serializers import (
     ClaimDetailSerializer,
+    ClaimNoteSerializer,
     ClaimSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
@@ -106,6 +110,32 @@ class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
         if self.action == "transition":
             return TransitionSerializer
         return ClaimSerializer if self.action == "list" else ClaimDetailSerializer
+
+    @extend_schema(methods=["GET"], responses=ClaimNoteSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"], request=ClaimNoteSerializer, responses={201: ClaimNoteSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def notes(self, request, *args, **kwargs):
+        """The claim's notes thread, oldest first (GET), or a new note {"text": ...} (POST).
+
+        Curators and reviewers only; a new note is a creation, so it needs no If-Match.
+        """
+        claim = self.get_object()
+        if request.method == "POST":
+            if not request.user.has_perm("claims.add_claimnote"):
+                raise PermissionDenied("Adding a note needs the permission to add claim notes.")
+            serializer = ClaimNoteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            note = services.claim_note_add(
+                claim=claim, user=request.user, text=serializer.validated_data["text"]
+            )
+            return Response(ClaimNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        if not request.user.has_perm("claims.view_claimnote"):
+            raise PermissionDenied("Reading the notes needs the permission to view claim notes.")
+        notes = visibility.restrict(claim.notes.select_related("author"), request.user)
+        data = ClaimNoteSerializer(notes, many=True).data
+        return Response(data, headers={"ETag": etag_of(data)})
 
     def current_etag(self, instance) -> str:
         return etag_of(ClaimDetailSerializer(instance, context=self.get_serializer_context()).data)

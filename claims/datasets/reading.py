@@ -30,7 +30,11 @@ MODEL_LABELS = {model._meta.label_lower: model for model in DATASET_MODELS}
 
 # Fields that belong to one database and never travel: a person's link to a local account
 # (made on import when an account of that username exists here).
-LOCAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {Person: ("user",)}
+LOCAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Person: ("user",),
+    # The desk's working state (who checks a claim, by when) stays in its database.
+    Claim: ("assignee", "due_on"),
+}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 

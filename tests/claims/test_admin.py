@@ -84,6 +84,7 @@ def test_other_changelists_queries_do_not_grow_with_rows(admin_client, document,
 
 
 SUPPORTING, COUNTER = "evidence", "evidence-2"
+NOTES, NEW_NOTE = "notes", "notes-2"  # the thread (read-only) and the new note
 
 
 def claim_form(document, **overrides):
@@ -105,7 +106,7 @@ def claim_form(document, **overrides):
         "review_note": "",
     }
     # The two evidence inlines share the relation, so the admin prefixes them evidence and evidence-2.
-    for prefix in (SUPPORTING, COUNTER):
+    for prefix in (SUPPORTING, COUNTER, NOTES, NEW_NOTE):
         data.update({
             f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
             f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000",

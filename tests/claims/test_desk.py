@@ -2,6 +2,7 @@
 the review queue and its notes."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -242,3 +243,135 @@ class TestDuplicatesAndOverlaps:
         assert "<mark>Students number 400,000.</mark>" in html
         assert '<u title="C095">We must cooperate.</u>' in html
         assert "Neighbouring claims, underlined:" in html and ">C095</a>" in html
+
+
+class TestReviewQueue:
+    @pytest.fixture
+    def desk(self, document):
+        alice = user_in_group("alice", "curators")
+        bob = user_in_group("bob", "curators")
+        first = ClaimFactory(document=document, key="C001", assignee=alice)
+        second = ClaimFactory(
+            document=document, key="C002", quote="Students number 400,000.", assignee=alice,
+            status="in_review",
+        )  # fmt: skip
+        ClaimFactory(document=document, key="C003", quote="We must cooperate.", assignee=bob)
+        return alice, bob, first, second
+
+    def test_my_queue_lists_my_claims_by_status(self, desk):
+        alice, _bob, _first, _second = desk
+        html = signed_in(alice).get(reverse("admin:claims_claim_my_queue")).content.decode()
+        assert "<h2>Draft (1)</h2>" in html and "<h2>In review (1)</h2>" in html
+        assert ">C001<" in html and ">C002<" in html and ">C003<" not in html
+
+    def test_waiting_for_review_lists_claims_in_review(self, desk, reviewer):
+        html = signed_in(reviewer).get(reverse("admin:claims_claim_waiting")).content.decode()
+        assert ">C002<" in html and ">C001<" not in html
+
+    def test_queues_need_the_desk_permission(self, desk):
+        outsider = get_user_model().objects.create_user("outsider", is_staff=True)
+        response = signed_in(outsider).get(reverse("admin:claims_claim_my_queue"))
+        assert response.status_code == 403
+
+    def test_changelist_links_the_queues_with_counts(self, desk):
+        alice = desk[0]
+        html = signed_in(alice).get(reverse("admin:claims_claim_changelist")).content.decode()
+        assert "My queue (2)" in html and "Waiting for review (1)" in html
+
+    def test_assign_and_unassign_through_the_api_with_if_match(self, curator_client, desk):
+        alice, bob, first, _second = desk
+        url = f"/api/claims/{first.pk}/"
+        assert curator_client.patch(url, {"assignee": "bob"}, format="json").status_code == 428
+        response = api.patch(curator_client, url, {"assignee": "bob", "due_on": "2026-12-01"})
+        assert response.status_code == 200, response.content
+        assert (response.json()["assignee"], response.json()["due_on"]) == ("bob", "2026-12-01")
+        assert api.patch(curator_client, url, {"assignee": None}).json()["assignee"] is None
+
+    def test_only_desk_users_can_be_assigned(self, curator_client, desk, reader):
+        first = desk[2]
+        response = api.patch(curator_client, f"/api/claims/{first.pk}/", {"assignee": "reader"})
+        assert response.status_code == 400
+        assert "reader cannot be assigned a claim" in response.json()["assignee"][0]
+
+    def test_assignment_is_internal(self, anonymous_client, published_claim, curator):
+        published_claim.assignee = curator
+        published_claim.save()
+        body = anonymous_client.get(f"/api/claims/{published_claim.pk}/").json()
+        assert "assignee" not in body and "due_on" not in body
+
+    def test_admin_assignee_choices_are_desk_users(self, desk, reader):
+        alice, _bob, first, _second = desk
+        html = signed_in(alice).get(reverse("admin:claims_claim_change", args=[first.pk]))
+        html = html.content.decode()
+        assert ">alice<" in html and ">bob<" in html and ">reader<" not in html
+
+
+class TestDocumentProgress:
+    def test_progress_counts_claims_evidence_and_unsourced_claims(self, admin_client, document):
+        sourced = ClaimFactory(document=document, key="C001", status="in_review")
+        EvidenceFactory(claim=sourced, verified=True)
+        ClaimFactory(document=document, key="C002", quote="Students number 400,000.")
+        url = reverse("admin:claims_document_progress", args=[document.pk])
+        html = admin_client.get(url).content.decode()
+        assert "<tr><th>Draft</th><td>1</td></tr>" in html
+        assert "<tr><th>In review</th><td>1</td></tr>" in html
+        assert "<tr><th>Verified (a curator read the source)</th><td>1</td></tr>" in html
+        assert "<tr><th>Not verified yet</th><td>0</td></tr>" in html
+        assert "Checkable claims without a supporting source (1)" in html and ">C002</a>" in html
+        change = admin_client.get(reverse("admin:claims_document_change", args=[document.pk]))
+        assert url in change.content.decode()
+
+
+class TestNotes:
+    def url(self, claim) -> str:
+        return f"/api/claims/{claim.pk}/notes/"
+
+    def test_curators_write_and_read_the_thread(self, curator_client, curator, draft_claim):
+        response = curator_client.post(self.url(draft_claim), {"text": "  Check table 3.  "})
+        assert response.status_code == 201, response.content
+        assert response.json()["author"] == "curator"
+        notes = curator_client.get(self.url(draft_claim))
+        assert [n["text"] for n in notes.json()] == ["Check table 3."]
+        assert notes["ETag"]
+        note = draft_claim.notes.get()
+        assert note.history.get().history_user == curator
+
+    def test_an_empty_note_is_refused(self, curator_client, draft_claim):
+        response = curator_client.post(self.url(draft_claim), {"text": "   "})
+        assert response.status_code == 400
+        assert not draft_claim.notes.exists()
+
+    def test_notes_are_never_public(self, anonymous_client, reader, published_claim, curator):
+        from claims import services
+        from tests.conftest import api_client_for
+
+        services.claim_note_add(claim=published_claim, user=curator, text="Desk-only-marker")
+        assert anonymous_client.get(self.url(published_claim)).status_code in (401, 403)
+        assert api_client_for(reader).get(self.url(published_claim)).status_code == 403
+        assert anonymous_client.post(self.url(published_claim), {"text": "x"}).status_code in (
+            401,
+            403,
+        )
+        schema = anonymous_client.get("/api/schema/?format=json").json()
+        for path, operations in schema["paths"].items():
+            if "get" not in operations:
+                continue
+            url = path.replace("{id}", str(published_claim.pk))
+            url = url.replace("{slug}", published_claim.document.slug)
+            response = anonymous_client.get(url)
+            text = b"".join(response.streaming_content) if response.streaming else response.content
+            assert b"Desk-only-marker" not in text, url
+
+    def test_admin_shows_the_thread_and_adds_a_note_as_its_author(self, reviewer, draft_claim):
+        url = reverse("admin:claims_claim_change", args=[draft_claim.pk])
+        form = change_form(draft_claim)
+        form.update({
+            "notes-2-TOTAL_FORMS": "1",
+            "notes-2-0-text": "Asked the ministry for the table.",
+        })  # fmt: skip
+        response = signed_in(reviewer).post(url, form)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        note = draft_claim.notes.get()
+        assert (note.author.user, note.text) == (reviewer, "Asked the ministry for the table.")
+        html = signed_in(reviewer).get(url).content.decode()
+        assert "Asked the ministry for the table." in html
