@@ -12,8 +12,8 @@ from django.db import transaction
 from sources.models import Source
 
 from .anchoring import AnchoringError, find_quote
-from .workflow import person_of
 from .models import Claim, ClaimNote, Document, Evidence, Section, Topic
+from .workflow import person_of
 
 
 def section_at(document: Document, start: int, end: int) -> Section | None:
