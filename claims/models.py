@@ -379,7 +379,7 @@ class ClaimNote(models.Model):
         "accounts.Person", on_delete=models.PROTECT, related_name="claim_notes"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    text = models.TextField()
+    text = bounded_text(5_000)
 
     history = HistoricalRecords()
     objects = ClaimNoteQuerySet.as_manager()
