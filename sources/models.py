@@ -72,7 +72,11 @@ class Source(TimeStampedModel):
         max_length=8,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
-        help_text="How much of published_on is known; 2020 with precision 'year' means 'in 2020'.",
+        blank=True,
+        help_text=(
+            "How much of published_on is known; 2020 with precision 'year' means 'in 2020'. "
+            "Empty when there is no date (there is nothing to be precise about)."
+        ),
     )
     url = models.URLField(max_length=1000, blank=True)
     archived_url = models.URLField(max_length=1000, blank=True, help_text="Snapshot of the page.")
@@ -101,8 +105,10 @@ class Source(TimeStampedModel):
                 condition=models.Q(reliability__in=Reliability.values),
                 name="%(app_label)s_%(class)s_reliability_valid",
             ),
+            # A precision describes a date: none without one, one of the choices with one.
             models.CheckConstraint(
-                condition=models.Q(date_precision__in=DatePrecision.values),
+                condition=models.Q(published_on__isnull=True, date_precision="")
+                | models.Q(date_precision__in=DatePrecision.values),
                 name="%(app_label)s_%(class)s_date_precision_valid",
             ),
             models.CheckConstraint(
@@ -117,6 +123,11 @@ class Source(TimeStampedModel):
         return (self.key,)
 
     def clean(self):
+        # Without a date there is no precision to claim; a date given without one is a day.
+        if self.published_on is None:
+            self.date_precision = ""
+        elif not self.date_precision:
+            self.date_precision = DatePrecision.DAY
         if self.archived_on and not self.archived_url:
             raise ValidationError({"archived_on": "An archive date needs an archived URL."})
         if self.published_on and self.date_precision != DatePrecision.DAY:

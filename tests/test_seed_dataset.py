@@ -2,8 +2,10 @@
 
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -14,7 +16,7 @@ from django.db import transaction
 
 from claims.choices import COUNTER_STANCES, ClaimStatus, Verdict
 from claims.datasets import dataset_export, dataset_import
-from claims.models import Claim, Document, Evidence
+from claims.models import Claim, Document, Evidence, Topic
 from sources.models import Source
 from tests.conftest import SEED, SEED_SLUG
 
@@ -75,9 +77,104 @@ def test_every_quote_is_the_text_at_its_offsets_and_inside_its_section(document,
 
 
 def test_claims_follow_the_document_in_order_without_overlapping(claims):
+    """Keys rise with the text. They are stable (links use them), so the key of a claim merged
+    into its neighbour is retired, never reused: numbers may skip."""
     assert len(claims) >= 100
-    assert [claim.key for claim in claims] == [f"C{n:03d}" for n in range(1, len(claims) + 1)]
+    numbers = [int(claim.key.removeprefix("C")) for claim in claims]
+    assert all(claim.key == f"C{number:03d}" for claim, number in zip(claims, numbers, strict=True))
+    assert numbers == sorted(set(numbers))
     assert all(a.end <= b.start for a, b in zip(claims, claims[1:], strict=False))
+
+
+def test_the_seed_has_its_counts(seed_dataset):
+    """Pinned so that a change to the seed is deliberate (12 cut claims merged into their
+    neighbours in issue 12; the joint communiqué's copies recorded one by one)."""
+    assert Claim.objects.filter(document__slug=SLUG).count() == 207
+    assert Source.objects.count() == 191
+    assert Evidence.objects.count() == 263
+
+
+# What may follow a comma for the comma to end a clause.
+CONJUNCTIONS = {
+    *("and", "but", "or", "nor", "yet", "so", "while", "whereas", "when", "although"),
+    *("though", "because", "as", "since", "if", "unless", "until", "after", "before", "where"),
+}
+
+
+def ends_a_clause(quote: str, following: str) -> bool:
+    """Whether a quote ends at a clause boundary: a sentence end or semicolon (inside or
+    outside a closing quotation mark), the end of a quotation that closes its clause, the end
+    of a line (a title), or a comma before a conjunction (the comma in the quote or just after
+    it)."""
+    quote = quote.rstrip()
+    if re.search(r"[.!?;][\"”’]?$", quote) or re.search(r"[,][\"”’]$", quote):
+        return True
+    if re.search(r"[\"”’]$", quote) and re.match(r"[.!?;]", following):
+        return True  # a quotation that closes its clause
+    if re.match(r"[ \t]*(\n|$)", following):
+        return True
+    after_comma = following if quote.endswith(",") else following.removeprefix(",")
+    if not (quote.endswith(",") or following.startswith(",")):
+        return False
+    word = re.match(r"\s*(\w+)", after_comma)
+    return bool(word) and word.group(1).lower() in CONJUNCTIONS
+
+
+@pytest.mark.parametrize(
+    ("quote", "following", "expected"),
+    [
+        ("We agreed.", " Then", True),
+        ("He said “yes.”", " Then", True),
+        ("a handshake that crossed the “vast Pacific Ocean”", ". Then", True),
+        ("in a century", ", and peace remains", True),
+        ("at the invitation of Premier Zhou,", " when they had", True),
+        ("on the proper handling", " of the Taiwan question.", False),
+        ("namely the US must sever “diplomatic relations”", " with Taiwan", False),
+        ("The Title", " \nThe text", True),
+        ("in Timor-Leste,", " conducted joint training", False),
+    ],
+)
+def test_the_clause_boundary_rule(quote, following, expected):
+    assert ends_a_clause(quote, following) is expected
+
+
+def test_every_claim_quote_ends_at_a_clause_boundary(document, claims):
+    """Claims are whole clauses, so a verdict applies to a complete statement."""
+    cut = [c.key for c in claims if not ends_a_clause(c.quote, document.body[c.end : c.end + 40])]
+    assert cut == []
+
+
+def test_topic_names_are_as_written(seed_dataset):
+    """Names keep their capitals and hyphens ("US politics", not "Us politics")."""
+    names = dict(Topic.objects.values_list("slug", "name"))
+    assert names["us-politics"] == "US politics"
+    assert names["non-proliferation"] == "Non-proliferation"
+    assert names["people-to-people-exchange"] == "People-to-people exchange"
+    assert names["counter-terrorism"] == "Counter-terrorism"
+    assert names["cold-war-mentality"] == "Cold War mentality"
+    assert names["covid-19"] == "COVID-19" and names["cpc-leadership"] == "CPC leadership"
+
+
+def test_no_evidence_was_read_at_an_archive_home_page_or_a_dotted_host(seed_dataset):
+    """The address read is a page one can open again: not https://archive.org/ itself, and
+    no host written with a trailing dot (history.state.gov. is history.state.gov)."""
+    for row in Evidence.objects.exclude(consulted_url=""):
+        parts = urlsplit(row.consulted_url)
+        assert not parts.hostname.endswith("."), str(row)
+        assert not (parts.hostname.endswith("archive.org") and parts.path in ("", "/")), str(row)
+    for url in Source.objects.exclude(url="").values_list("url", flat=True):
+        assert not urlsplit(url).hostname.endswith("."), url
+
+
+def test_every_excerpt_says_where_it_was_read(seed_dataset):
+    """An excerpt is the source's own words as read: the row records the address read."""
+    for row in Evidence.objects.exclude(excerpt=""):
+        assert row.consulted_url and row.verified, str(row)
+
+
+def test_a_source_without_a_date_claims_no_precision(seed_dataset):
+    assert not Source.objects.filter(published_on__isnull=True).exclude(date_precision="")
+    assert not Source.objects.filter(published_on__isnull=False, date_precision="")
 
 
 def test_every_section_has_claims(document, claims):
