@@ -76,7 +76,8 @@ def test_seed_sections_are_headings_and_every_claim_has_its_details(seed_page):
 
 
 def test_seed_claim_details_show_sources_and_counter_sources(seed_page):
-    """C061 has one source and counter-sources; its details carry title, excerpt, locator, link."""
+    """C061 has one source and counter-sources; its details carry title, excerpt or summary,
+    locator, link."""
     response, _document, claims = seed_page
     claim = next(claim for claim in claims if claim.key == "C061")
     evidence = list(claim.evidence.select_related("source"))
@@ -86,7 +87,11 @@ def test_seed_claim_details_show_sources_and_counter_sources(seed_page):
     counter_part = detail.split("Counter-sources", 1)[1]
     for item in counters:
         assert escape_text(item.source.title) in counter_part
-        assert escape_text(item.excerpt.splitlines()[0]) in counter_part
+        # The source's own words in a quotation block, the curator's summary as a plain line.
+        if item.excerpt:
+            assert escape_text(item.excerpt.splitlines()[0]) in counter_part
+        if item.summary:
+            assert f"Summary:</span> {escape_text(item.summary.splitlines()[0])}" in counter_part
         assert escape_text(item.locator) in counter_part
         if item.source.url:
             assert f'href="{escape_text(item.source.url)}"' in counter_part
