@@ -12,7 +12,7 @@ def drop_precision_without_date(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sources", "0002_search_index"),
+        ("sources", "0003_text_limits"),
     ]
 
     operations = [
