@@ -239,6 +239,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Messages live in the session (the database), not in a cookie: the admin's one-time
 # display of a new API token's secret must never travel back and forth as a cookie.
+# The largest request body read into memory (Django's forms, the API's JSON): a document
+# body at its limit (1,000,000 characters) fits even JSON-escaped; more is refused (413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -263,6 +266,12 @@ REST_FRAMEWORK = {
         # Token first: its WWW-Authenticate header makes a failed login a 401, not a 403.
         "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE) and depth: core/parsers.py.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

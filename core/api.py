@@ -5,7 +5,9 @@ import hashlib
 import json
 import re
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from drf_spectacular.utils import extend_schema
@@ -16,6 +18,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import exception_handler
 
 from core import visibility
+from core.parsers import PayloadTooLarge
 from core.serializers import api_errors
 
 WRITE_ACTIONS = ("update", "partial_update", "destroy")
@@ -30,6 +33,8 @@ def json_exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):  # the body was read elsewhere than our parser
+        exc = PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return exception_handler(exc, context)
 
 
