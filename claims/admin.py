@@ -202,6 +202,28 @@ class ClaimAdminForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         for name in ("start", "end"):
             self.fields[name].required = False
+        self.fields["key"].required = False
+        self.fields["key"].help_text = "Left empty: the document's next free key (C001, C002, …)."
+        self.limit_sections()
+
+    def limit_sections(self) -> None:
+        """Sections read "document › I", and only the chosen document's are offered."""
+        field = self.fields.get("section")
+        if field is None:
+            return
+        document_id = self.data.get("document") or self.initial.get("document")
+        if self.instance.pk and not document_id:
+            document_id = self.instance.document_id
+        sections = Section.objects.select_related("document").only(
+            "label", "title", "order", "document__title"
+        )
+        if str(document_id or "").isdigit():
+            sections = sections.filter(document_id=document_id)
+        field.queryset = sections.order_by("document__title", "order")
+        field.label_from_instance = lambda section: (
+            f"{shorten(section.document.title, 40)} › {section.label}"
+            + (f" — {shorten(section.title, 40)}" if section.title else "")
+        )
 
     move_refusal = None  # set by ClaimAdmin.get_form when a workflow button's move was refused
 
@@ -209,6 +231,9 @@ class ClaimAdminForm(VersionedModelForm):
         cleaned = super().clean()
         if self.move_refusal is not None:
             self.show_move_refusal(self.move_refusal)
+        if not cleaned.get("key") and cleaned.get("document") is not None:
+            cleaned["key"] = desk.next_claim_key(cleaned["document"])
+            self.instance.key = cleaned["key"]
         if cleaned.get("document") is None or not cleaned.get("quote"):
             return cleaned  # the missing field has its own error
         placed = Claim(
@@ -416,6 +441,17 @@ class ClaimAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.status in workflow.UNDELETABLE_STATUSES:
             return False  # published claims stay on the record; retract instead
         return super().has_delete_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        """From "Add a claim" on a document's page: its next free key is filled in."""
+        initial = super().get_changeform_initial_data(request)
+        document = Document.objects.filter(pk=str(initial.get("document", ""))[:12] or None)
+        document = (
+            document.only("pk").first() if str(initial.get("document", "")).isdigit() else None
+        )
+        if document is not None:
+            initial["key"] = desk.next_claim_key(document)
+        return initial
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":

@@ -17,6 +17,17 @@ STATUS_ORDER = [
 ]
 
 
+def next_claim_key(document: Document) -> str:
+    """The document's next free key: one past the highest C-number (C001 when none)."""
+    numbers = [
+        int(key[1:])
+        for key in Claim.objects.filter(document=document, key__regex=r"^C[0-9]+$").values_list(
+            "key", flat=True
+        )
+    ]
+    return f"C{max(numbers, default=0) + 1:03d}"
+
+
 def queue_rows(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     return claims.select_related("document", "assignee").defer("document__body", "document__notes")
 

@@ -1,16 +1,76 @@
 """Admin for sources: counts of the claims each one supports and contradicts."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedModelForm
 
+from .authors import format_authors, parse_authors
 from .models import Source
+
+
+class AuthorsField(forms.CharField):
+    """Authors typed as "Snow, Edgar; U.S. Census Bureau", stored as CSL-JSON names."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "cols": 80})
+
+    def prepare_value(self, value):
+        return format_authors(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return parse_authors(super().to_python(value) or "")
+
+
+def suggested_key(title: str, published_on) -> str:
+    """A source key from the title's first words and the year: "trade-in-goods-china-2019"."""
+    words = slugify(title).split("-")
+    stem = "-".join(word for word in words if word not in {"the", "a", "an", "of", "in", "and"})
+    stem = stem[:60].strip("-") or "source"
+    return f"{stem}-{published_on.year}" if published_on else stem
+
+
+class SourceAdminForm(VersionedModelForm):
+    authors = AuthorsField(
+        required=False,
+        help_text="People as “Family, Given”, organisations by name, separated by “;”: "
+        "Snow, Edgar; U.S. Census Bureau.",
+    )
+
+    class Meta:
+        model = Source
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False
+        self.fields[
+            "key"
+        ].help_text = (
+            "Left empty, it is made from the title and year (e.g. trade-goods-with-china-2019)."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and cleaned.get("title"):
+            key = suggested_key(cleaned["title"], cleaned.get("published_on"))
+            taken = Source.objects.filter(key__startswith=key).values_list("key", flat=True)
+            number = 2
+            candidate = key
+            while candidate in set(taken):
+                candidate, number = f"{key}-{number}", number + 1
+            cleaned["key"] = candidate
+            self.instance.key = candidate
+        elif not cleaned.get("key") and "key" not in self.errors:
+            raise ValidationError({"key": "Give a key, or a title to make one from."})
+        return cleaned
 
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
-    form = VersionedModelForm
+    form = SourceAdminForm
     list_display = [
         "key",
         "title",
@@ -46,6 +106,15 @@ class SourceAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_evidence_counts(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A year in the search ("census 2019") picks the sources published that year."""
+        words = search_term.split()
+        years = [int(word) for word in words if len(word) == 4 and word.isdigit()]
+        for year in years:
+            queryset = queryset.filter(published_on__year=year)
+        rest = " ".join(word for word in words if not (len(word) == 4 and word.isdigit()))
+        return super().get_search_results(request, queryset, rest)
 
     @admin.display(description="claims supported", ordering="supports_count")
     def supports(self, source):

@@ -117,7 +117,14 @@ class Source(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.title
+        """As pickers show it: "title (year, publisher) · key"."""
+        details = ", ".join(
+            str(part)
+            for part in (self.published_on and self.published_on.year, self.publisher)
+            if part
+        )
+        title = self.title if len(self.title) <= 90 else self.title[:89] + "…"
+        return f"{title} ({details}) · {self.key}" if details else f"{title} · {self.key}"
 
     def natural_key(self):
         return (self.key,)

@@ -154,4 +154,6 @@ def test_source_autocomplete(admin_client, seeded):
     )
     response = admin_client.get(url)
     assert response.status_code == 200
-    assert [row["text"] for row in response.json()["results"]] == ["Trade in Goods with China"]
+    assert [row["text"] for row in response.json()["results"]] == [
+        "Trade in Goods with China (Statistics Office) · census"
+    ]

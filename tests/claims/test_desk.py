@@ -3,13 +3,22 @@ the review queue and its notes."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim
+from sources.authors import format_authors, parse_authors
+from sources.models import Source
 from tests import api
 from tests.claims.test_admin import claim_form
-from tests.factories import ClaimFactory, EvidenceFactory, user_in_group
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    EvidenceFactory,
+    SourceFactory,
+    user_in_group,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -375,3 +384,88 @@ class TestNotes:
         assert (note.author.user, note.text) == (reviewer, "Asked the ministry for the table.")
         html = signed_in(reviewer).get(url).content.decode()
         assert "Asked the ministry for the table." in html
+
+
+class TestLessTyping:
+    def test_add_from_a_document_prefills_its_next_free_key(self, admin_client, document):
+        ClaimFactory(document=document, key="C007")
+        url = reverse("admin:claims_claim_add") + f"?document={document.pk}"
+        html = admin_client.get(url).content.decode()
+        assert 'name="key" value="C008"' in html
+        change = admin_client.get(reverse("admin:claims_document_change", args=[document.pk]))
+        assert f"?document={document.pk}" in change.content.decode()
+
+    def test_an_empty_key_gets_the_next_free_one(self, admin_client, document):
+        ClaimFactory(document=document, key="C041")
+        response = admin_client.post(
+            reverse("admin:claims_claim_add"), claim_form(document, key="")
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Claim.objects.filter(document=document, key="C042").exists()
+
+    def test_sections_are_the_chosen_documents_and_say_which(self, admin_client, document):
+        other = DocumentFactory(title="Another statement")
+        url = reverse("admin:claims_claim_add") + f"?document={document.pk}"
+        html = admin_client.get(url).content.decode()
+        assert f"{document.title} › I</option>" in html
+        assert "Another statement ›" not in html
+        assert other.sections.exists()
+
+    def test_source_picker_label(self):
+        source = SourceFactory(
+            key="census-2019", title="Trade in Goods", publisher="Census Bureau",
+            published_on="2019-03-01",
+        )  # fmt: skip
+        source.refresh_from_db()
+        assert str(source) == "Trade in Goods (2019, Census Bureau) · census-2019"
+
+
+class TestSourceAuthors:
+    def test_parse_people_and_organisations(self):
+        assert parse_authors("Snow, Edgar; U.S. Census Bureau; {Ministry of Commerce, PRC}") == [
+            {"family": "Snow", "given": "Edgar"},
+            {"literal": "U.S. Census Bureau"},
+            {"literal": "Ministry of Commerce, PRC"},
+        ]
+        names = parse_authors("Snow, Edgar; {A, B}")
+        assert parse_authors(format_authors(names)) == names
+
+    def test_malformed_author_text_names_the_author(self):
+        with pytest.raises(ValidationError, match=r"Author 2 \('Snow, Edgar, Jr'\) cannot be read"):
+            parse_authors("Census Bureau; Snow, Edgar, Jr")
+
+    def test_admin_source_from_typed_authors_and_a_suggested_key(self, admin_client):
+        data = {
+            "key": "", "kind": "official_statistics", "title": "Trade in Goods with China",
+            "authors": "Snow, Edgar; U.S. Census Bureau", "container_title": "",
+            "publisher": "U.S. Census Bureau", "published_on": "2019-01-01",
+            "date_precision": "year", "accessed_on": "", "url": "", "archived_url": "",
+            "archived_on": "", "doi": "", "language": "en", "reliability": "high", "notes": "",
+        }  # fmt: skip
+        response = admin_client.post(reverse("admin:sources_source_add"), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        source = Source.objects.get(title="Trade in Goods with China")
+        assert source.key == "trade-goods-with-china-2019"
+        assert source.authors == [
+            {"family": "Snow", "given": "Edgar"},
+            {"literal": "U.S. Census Bureau"},
+        ]
+        bad = admin_client.post(reverse("admin:sources_source_add"), {**data, "authors": "A, B, C"})
+        assert "Author 1 (&#x27;A, B, C&#x27;) cannot be read" in bad.content.decode()
+
+
+def test_the_source_picker_finds_a_source_by_year(admin_client, seeded_sources):
+    url = reverse("admin:autocomplete") + (
+        "?app_label=claims&model_name=evidence&field_name=source&term=census 2019"
+    )
+    texts = [row["text"] for row in admin_client.get(url).json()["results"]]
+    assert texts == ["Census table (2019, Census Bureau) · census-2019"]
+
+
+@pytest.fixture
+def seeded_sources(db):
+    for year in (2018, 2019):
+        SourceFactory(
+            key=f"census-{year}", title="Census table", publisher="Census Bureau",
+            published_on=f"{year}-01-01",
+        )  # fmt: skip
