@@ -89,6 +89,7 @@ def django_env(database_url: str) -> dict:
         ALLOWED_HOSTS=f"{HOST},localhost,testserver",
         THROTTLE_ANON="100000000/min",
         THROTTLE_USER="100000000/min",
+        THROTTLE_READER="100000000/min",
         LOG_LEVEL="ERROR",
         PYTHONPATH=str(BASE_DIR),
     )

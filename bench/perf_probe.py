@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("THROTTLE_ANON", "1000000/min")
 os.environ.setdefault("THROTTLE_USER", "1000000/min")
+os.environ.setdefault("THROTTLE_READER", "1000000/min")
 
 import django  # noqa: E402
 

@@ -101,6 +101,7 @@ def main() -> None:
         REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         CACHE_KEY_PREFIX="cb-bench-public",
         THROTTLE_ANON="1000000/min",
+        THROTTLE_READER="1000000/min",
         DATABASE_ROUTE_HEADER="0",
     )
     with servers.gunicorn(env) as base:

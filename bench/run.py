@@ -78,6 +78,7 @@ def server_environment(database_url: str) -> dict:
         # The benchmark measures the application, not the throttle that would refuse it.
         THROTTLE_ANON="100000000/min",
         THROTTLE_USER="100000000/min",
+        THROTTLE_READER="100000000/min",
         LOG_LEVEL="ERROR",
     )
     return env

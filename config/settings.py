@@ -94,10 +94,14 @@ MIDDLEWARE = [
     "core.routing.ReplicaRoutingMiddleware",
     # Anonymous GETs: public Cache-Control, ETag / Last-Modified, 304 before any view runs.
     "core.http_cache.PublicCacheMiddleware",
+    # Signed-in users' responses: Cache-Control: private, no-store (the one place).
+    "core.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous reader pages rendered per client address (after the 304s above).
+    "core.middleware.ReaderThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -281,6 +285,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
+        # Anonymous reader pages (core.middleware.ReaderThrottleMiddleware).
+        "reader": os.environ.get("THROTTLE_READER", "120/min"),
     },
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
@@ -343,6 +349,8 @@ SESSION_ENGINE = (
 # revalidated (304 while the data version holds). 0 switches public caching off.
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
 PUBLIC_CACHE_EXCLUDED_PATHS = ["/admin/"]
+# The reader's page limit leaves these alone (the API and the admin have their own limits).
+READER_THROTTLE_EXCLUDED_PATHS = ["/api/", "/admin/", f"/{STATIC_URL}"]
 
 # Writes to the models of these apps give the data a new version token (core/data_version.py),
 # which invalidates the caches of what readers read.

@@ -1,6 +1,13 @@
-"""Requests that no view should see, answered before any view runs."""
+"""Requests answered before any view runs (a NUL in the path, a reader over its limit),
+and what every signed-in user's response says to caches."""
 
-from django.http import JsonResponse
+import math
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from rest_framework.throttling import SimpleRateThrottle
+
+from core.client import client_address
 
 
 class RejectNulInPathMiddleware:
@@ -18,3 +25,66 @@ class RejectNulInPathMiddleware:
         if "\x00" in request.path:
             return JsonResponse({"detail": "The address contains a NUL character."}, status=400)
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """What a signed-in user receives is theirs alone: `Cache-Control: private, no-store`.
+
+    The one place this is set (CONTRACTS). A curator's answers hold drafts, review notes
+    and assignments; no shared cache (CDN, proxy) may keep them and no browser should
+    write them to disk. Anonymous answers are left to core.http_cache (public, with ETags).
+    "Signed in" is decided after the view ran, so a user the API authenticated by token
+    (DRF sets the user on the request) counts, and so does any request that offered an
+    Authorization header, even one the API refused.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ReaderThrottle(SimpleRateThrottle):
+    """Anonymous reader pages, per client address (core.client): THROTTLE_READER."""
+
+    scope = "reader"
+
+    def get_cache_key(self, request, view):
+        if request.user.is_authenticated:
+            return None  # curators and reviewers at work are not limited
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+
+class ReaderThrottleMiddleware:
+    """Server-rendered pages cost far more than a lookup: an anonymous client may render
+    THROTTLE_READER of them (default 120 a minute), then gets a 429 with Retry-After.
+
+    It runs after core.http_cache, so revalidations answered 304 from the data version
+    (what browsers and CDNs send) cost nothing and count nothing; only pages rendered
+    count. The API has DRF's throttles; the admin has its login limit; static files are
+    answered before. Signed-in users are not limited.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(tuple(settings.READER_THROTTLE_EXCLUDED_PATHS)):
+            return self.get_response(request)
+        throttle = ReaderThrottle()
+        if throttle.allow_request(request, None):
+            return self.get_response(request)
+        wait = max(1, math.ceil(throttle.wait() or 1))
+        response = HttpResponse(
+            f"Too many pages requested from your address. Try again in {wait} seconds.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(wait)
+        return response

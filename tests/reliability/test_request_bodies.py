@@ -58,7 +58,9 @@ def test_a_body_under_the_limit_is_read(client, settings, document):
     quote = document.body[:20]
     response = post_raw(
         client,
-        json.dumps({"document": document.slug, "key": "OK", "quote": quote, "claim_type": "statistic"}),
+        json.dumps(
+            {"document": document.slug, "key": "OK", "quote": quote, "claim_type": "statistic"}
+        ),
     )
     assert response.status_code == 201, response.json()
 
