@@ -1,12 +1,18 @@
 """Reusable reads of documents, claims and evidence, built once with their joins."""
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connections
 from django.db.models import (
     Case,
     CharField,
     Count,
     Exists,
+    Expression,
     F,
     IntegerField,
     OuterRef,
@@ -15,13 +21,15 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, Substr
 
 from core.querysets import count_of
-from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter
+from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, fts5_query
 from core.visibility import VisibleQuerySet, visible_q
 from sources.choices import Reliability
 
+from . import search_index
 from .anchoring import CONTEXT_LENGTH
 from .choices import COUNTER_STANCES, ClaimStatus, CopyKind, Stance, Verdict
 
@@ -29,15 +37,31 @@ from .choices import COUNTER_STANCES, ClaimStatus, CopyKind, Stance, Verdict
 CLAIM_SEARCH_FIELDS = ["quote", "paraphrase", "attributed_to", "verdict_summary"]
 
 
-def claim_search_vector() -> SearchVector:
-    """The claim's tsvector. Migration 0004 indexes exactly this expression (GIN), so keep
-    the two identical: tests/claims/test_search.py checks that PostgreSQL uses the index."""
-    return (
-        SearchVector("quote", config=SEARCH_CONFIG, weight="A")
-        + SearchVector("paraphrase", config=SEARCH_CONFIG, weight="B")
-        + SearchVector("attributed_to", config=SEARCH_CONFIG, weight="B")
-        + SearchVector("verdict_summary", config=SEARCH_CONFIG, weight="C")
-    )
+# A search matching more claims than this is not ranked on PostgreSQL (see search()).
+SEARCH_RANK_CAP = 1000
+
+
+class StoredSearchVector(Expression):
+    """The claim's stored tsvector column (PostgreSQL only, not a model field: see
+    claims/search_index.py), named through the query's alias of the claim table so it
+    stays right inside subqueries."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, pk=None):
+        super().__init__()
+        self.pk = pk if pk is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.pk)  # "<alias>"."id"
+        table = sql.rsplit(".", 1)[0]
+        return f"{table}.{connection.ops.quote_name(search_index.SEARCH_VECTOR_COLUMN)}", params
 
 
 def has_counter_sources() -> Exists:
@@ -70,6 +94,20 @@ class TopicQuerySet(VisibleQuerySet):
 
 
 class ClaimQuerySet(VisibleQuerySet):
+    # Set by for_counting(): a search then only filters (no rank, no headline).
+    counting_only = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.counting_only = self.counting_only
+        return clone
+
+    def for_counting(self):
+        """The same claims, for counts (facets): a later search() adds no rank or snippet."""
+        clone = self._chain()
+        clone.counting_only = True
+        return clone
+
     def with_evidence_counts(self):
         return self.annotate(
             source_count=Count(
@@ -93,34 +131,53 @@ class ClaimQuerySet(VisibleQuerySet):
     def search(self, text: str):
         """Claims matching `text` in web-search syntax, best first where the engine ranks.
 
-        PostgreSQL: the weighted tsvector (GIN index) against websearch_to_tsquery, with
-        `search_rank` (ts_rank) and `search_headline` (ts_headline, hits between
-        core.search.MARK_START/MARK_END) annotated. SQLite: the same syntax as
-        case-insensitive substring matches, with `search_query` annotated so a snippet
-        can be cut in Python; no ranking.
+        PostgreSQL: the stored weighted tsvector (`search_vector`, GIN index; see
+        claims/search_index.py) against websearch_to_tsquery, with `search_rank`
+        (ts_rank_cd) and `search_headline` (ts_headline, hits between
+        core.search.MARK_START/MARK_END) annotated. A broad query, matching more than
+        SEARCH_RANK_CAP claims, is not ranked (`search_rank` null; the list's own order):
+        ranking every match of a common word cost a second at 100k claims.
+        SQLite: the FTS5 index, with `search_query` annotated so a snippet can be cut in
+        Python; no ranking. A query FTS5 cannot express (only excluded words) falls back
+        to substring matching.
         """
         text = text.strip()
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-            separator = Value("\n")
-            document = Concat(
-                "quote", separator, "paraphrase", separator, "attributed_to", separator,
-                "verdict_summary", output_field=CharField(),
-            )  # fmt: skip
-            return (
-                self.alias(search_document=claim_search_vector())
-                .filter(search_document=query)
-                .annotate(
-                    search_rank=SearchRank(F("search_document"), query, cover_density=True),
-                    search_headline=SearchHeadline(
-                        document, query, config=SEARCH_CONFIG, **HEADLINE_OPTIONS
-                    ),
+            return self._search_postgresql(text)
+        expression = fts5_query(text)
+        if expression is None:
+            matched = self.filter(fallback_filter(text, CLAIM_SEARCH_FIELDS))
+        else:
+            matched = self.filter(
+                pk__in=RawSQL(
+                    f"SELECT rowid FROM {search_index.FTS_TABLE} "
+                    f"WHERE {search_index.FTS_TABLE} MATCH %s",
+                    [expression],
                 )
             )
-        return self.filter(fallback_filter(text, CLAIM_SEARCH_FIELDS)).annotate(
-            search_query=Value(text, output_field=CharField())
+        if self.counting_only:
+            return matched
+        return matched.annotate(search_query=Value(text, output_field=CharField()))
+
+    def _search_postgresql(self, text: str):
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        matched = self.alias(search_document=StoredSearchVector()).filter(search_document=query)
+        if self.counting_only:
+            return matched
+        separator = Value("\n")
+        document = Concat(
+            "quote", separator, "paraphrase", separator, "attributed_to", separator,
+            "verdict_summary", output_field=CharField(),
+        )  # fmt: skip
+        headline = SearchHeadline(document, query, config=SEARCH_CONFIG, **HEADLINE_OPTIONS)
+        if matched.order_by().values("pk")[SEARCH_RANK_CAP : SEARCH_RANK_CAP + 1].exists():
+            # Broad: in the list's own order, which an index serves without sorting the matches.
+            return matched.annotate(search_headline=headline)
+        return matched.annotate(
+            search_rank=SearchRank(F("search_document"), query, cover_density=True),
+            search_headline=headline,
         )
 
     def with_related(self):

@@ -101,6 +101,35 @@ def fallback_filter(text: str, fields: list[str], extra=None) -> Q:
     return any_group
 
 
+def fts5_query(text: str) -> str | None:
+    """The web-search syntax as an SQLite FTS5 query, or None when FTS5 cannot say it.
+
+    Each word or phrase becomes an FTS5 string ("..."; quotes doubled), so no input is
+    FTS5 syntax; terms are ANDed, `-term`s subtracted (NOT), `or` alternatives ORed. A
+    group of only excluded terms ("-foo": everything without foo) has no FTS5 form.
+    """
+    groups = parse_websearch(text)
+    if not groups:
+        return None
+    alternatives = []
+    for group in groups:
+        # A term without a letter or digit has no token (PostgreSQL ignores it too).
+        usable = [term for term in group if re.search(r"\w", term.text)]
+        wanted = [_fts5_string(term.text) for term in usable if not term.negated]
+        unwanted = [_fts5_string(term.text) for term in usable if term.negated]
+        if not wanted:
+            return None
+        expression = "(" + " AND ".join(wanted) + ")"
+        if unwanted:
+            expression += " NOT (" + " OR ".join(unwanted) + ")"
+        alternatives.append("(" + expression + ")")
+    return " OR ".join(alternatives)
+
+
+def _fts5_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 def positive_terms(text: str) -> list[str]:
     return [term.text for group in parse_websearch(text) for term in group if not term.negated]
 

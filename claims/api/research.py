@@ -109,7 +109,7 @@ class ClaimResearchActions:
         has_counter_sources for the claims the same filters and `q` select in the list."""
         params = FacetParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        claims = self.filter_queryset(self.get_queryset())
+        claims = self.filter_queryset(self.get_queryset().for_counting())
         size = params.validated_data.get("facet_size", DEFAULT_FACET_SIZE)
         return Response(claim_facets(claims, size=size))
 

@@ -1,10 +1,18 @@
-"""Facet counts over any claim query, the way Datasette's `_facet` works: one grouped query each."""
+"""Facet counts over any claim query, the way Datasette's `_facet` works: one grouped query each.
+
+Grouped on the filtered rows themselves (the filters join nothing that repeats a claim:
+topics, sources and counter-sources are EXISTS conditions, search an id list), so a
+narrow filter counts few rows; counted without DISTINCT; and cached per data version
+(core/data_version.py): at 100k claims the unfiltered facets cost ~2 s once, then
+nothing until a write.
+"""
 
 from django.db.models import Count, Q
 
-from ..choices import ClaimStatus, ClaimType, Verdict
-from ..models import Claim
-from ..querysets import has_counter_sources
+from core import data_version
+
+from ..choices import COUNTER_STANCES, ClaimStatus, ClaimType, Verdict
+from ..models import Claim, Evidence
 
 FACETS = [
     "claim_type",
@@ -39,20 +47,41 @@ def claim_facets(claims, *, size: int = DEFAULT_FACET_SIZE) -> dict:
     it (e.g. `?topic=trade`); claims with no topic, section or attribution count under
     null. Costs one query for the total and one per facet, whatever the number of rows.
     """
-    # Grouping over a subquery of ids keeps the filters' joins (topics, evidence)
-    # from multiplying rows or narrowing the grouped relation.
-    rows = Claim.objects.filter(pk__in=claims.order_by().values("pk")).order_by()
+    rows = _grouping_rows(claims)
+    try:
+        sql, params = rows.query.sql_with_params()
+    except Exception:  # EmptyResultSet and the like: nothing worth caching
+        return _facets(rows, size)
+    return data_version.cached(("facets", rows.db, sql, params, size), lambda: _facets(rows, size))
+
+
+def _grouping_rows(claims):
+    """The rows to group: the filtered claims themselves, unless a filter joined a to-many
+    relation (repeating claims) or asked for DISTINCT; then the claims of their ids."""
+    query = claims.query
+    repeats = query.distinct or any(
+        getattr(join, "join_field", None) is not None
+        and (join.join_field.many_to_many or join.join_field.one_to_many)
+        for join in query.alias_map.values()
+    )
+    if repeats:
+        return Claim.objects.filter(pk__in=claims.order_by().values("pk")).order_by()
+    return claims.order_by()
+
+
+def _facets(rows, size: int) -> dict:
     facets = {name: _grouped(rows, name, size) for name in _COLUMNS}
-    facets["has_counter_sources"] = _has_counter_sources(rows)
-    return {"count": rows.count(), "facets": {name: facets[name] for name in FACETS}}
+    total, facets["has_counter_sources"] = _has_counter_sources(rows)
+    return {"count": total, "facets": {name: facets[name] for name in FACETS}}
 
 
 def _grouped(rows, name: str, size: int) -> dict:
     column, labels = _COLUMNS[name]
     columns = [column, labels] if isinstance(labels, str) else [column]
-    grouped = (
-        rows.values(*columns).annotate(count=Count("pk", distinct=True)).order_by("-count", column)
-    )
+    # Each (claim, topic) pair is one row of the join, so no DISTINCT is needed there either.
+    # COUNT(*): the index of the faceted columns (claims_claim_facets) then answers
+    # without reading the table.
+    grouped = rows.values(*columns).annotate(count=Count("*")).order_by("-count", column)
     values = list(grouped[: size + 1]) if name in _OPEN_ENDED else list(grouped)
     truncated = len(values) > size if name in _OPEN_ENDED else False
     result = []
@@ -70,16 +99,19 @@ def _grouped(rows, name: str, size: int) -> dict:
     return {"values": result, "truncated": truncated}
 
 
-def _has_counter_sources(rows) -> dict:
-    counter = has_counter_sources()
-    counts = rows.aggregate(
-        yes=Count("pk", filter=Q(counter)),
-        no=Count("pk", filter=~Q(counter)),
-    )
-    return {
+def _has_counter_sources(rows) -> tuple[int, dict]:
+    """The total and the has_counter_sources facet in one pass; the claims with a
+    counter-source are one uncorrelated id list (hashed once), not an EXISTS per row."""
+    countered = Evidence.objects.filter(stance__in=COUNTER_STANCES).values("claim_id")
+    counts = rows.aggregate(total=Count("*"), yes=Count("pk", filter=Q(pk__in=countered)))
+    return counts["total"], {
         "values": [
             {"value": True, "label": "Has counter-sources", "count": counts["yes"]},
-            {"value": False, "label": "No counter-sources", "count": counts["no"]},
+            {
+                "value": False,
+                "label": "No counter-sources",
+                "count": counts["total"] - counts["yes"],
+            },
         ],
         "truncated": False,
     }

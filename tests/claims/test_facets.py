@@ -156,9 +156,29 @@ def test_fixed_number_of_queries_whatever_the_rows(anonymous_client, params):
     with CaptureQueriesContext(connection) as many:
         assert anonymous_client.get("/api/claims/facets/", params).status_code == 200
     assert len(few) == len(many)
-    # One count, six grouped queries and one aggregate for has_counter_sources (beside the
-    # savepoint pair of the request's transaction).
-    assert len(data_queries(many)) == 8
+    # Six grouped queries and one aggregate giving the total and has_counter_sources
+    # (beside the savepoint pair of the request's transaction); none de-duplicates rows,
+    # none ranks or cuts snippets.
+    queries = data_queries(many)
+    assert len(queries) == 7
+    assert not any("DISTINCT" in sql or "ts_headline" in sql or "ts_rank" in sql for sql in queries)
+
+
+def test_facets_are_cached_until_a_write_commits(
+    anonymous_client, settings, django_capture_on_commit_callbacks
+):
+    settings.CACHE_DERIVED_DATA = True
+    claims = varied_claims(10)  # the first is published, on education
+    first = anonymous_client.get("/api/claims/facets/", {"topic": "education"}).json()
+    with CaptureQueriesContext(connection) as again:
+        assert anonymous_client.get("/api/claims/facets/", {"topic": "education"}).json() == first
+    assert data_queries(again) == [], "answered from the cache"
+    other = anonymous_client.get("/api/claims/facets/", {"topic": "trade"}).json()
+    assert other["count"] != first["count"], "another filter is another entry"
+    with django_capture_on_commit_callbacks(execute=True):
+        claims[0].delete()
+    after = anonymous_client.get("/api/claims/facets/", {"topic": "education"}).json()
+    assert after["count"] == first["count"] - 1
 
 
 def data_queries(context) -> list[str]:

@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from claims import querysets, search_index
 from claims.models import Claim, Evidence
+from core.search import fts5_query
 from tests.factories import DocumentFactory, PublishedClaimFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,10 +177,82 @@ class TestPostgreSQL:
         make_claims()
         sql, params = Claim.objects.search("deficit").query.sql_with_params()
         with connection.cursor() as cursor:
+            # A five-row table is best read whole; forbid that (and walking another index
+            # in order) to see which access path the search condition itself can use.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "claims_claim_search_gin" in plan
+        assert search_index.SEARCH_VECTOR_INDEX in plan
+        assert "to_tsvector" not in plan, "the stored vector is read, not recomputed"
+
+    def test_a_broad_search_is_not_ranked(self, postgresql_only, anonymous_client, monkeypatch):
+        monkeypatch.setattr(querysets, "SEARCH_RANK_CAP", 2)
+        make_claims()
+        rows = search(anonymous_client, "deficit or soybeans or semiconductors").json()["results"]
+        assert [row["key"] for row in rows] == ["T1", "T2", "T3", "T4"], "the list's order"
+        assert all(row["search_rank"] is None and row["snippet"] for row in rows)
+        ranked = search(anonymous_client, "deficit").json()["results"]
+        assert all(row["search_rank"] > 0 for row in ranked)
+
+
+class TestSQLite:
+    """The FTS5 index: kept in step with the claims by triggers, stemmed like PostgreSQL."""
+
+    @pytest.fixture(autouse=True)
+    def sqlite_only(self, db):
+        if connection.vendor != "sqlite":
+            pytest.skip("the FTS5 index is SQLite's")
+
+    def fts_ids(self, words):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {search_index.FTS_TABLE} WHERE {search_index.FTS_TABLE} "
+                "MATCH %s ORDER BY rowid",
+                [words],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def test_the_index_follows_inserts_updates_and_deletes(self):
+        claims = make_claims()
+        assert self.fts_ids("soybeans") == [claims["T1"].pk]
+        Claim.objects.filter(pk=claims["T1"].pk).update(paraphrase="Barley prices.")
+        assert self.fts_ids("barley") == [claims["T1"].pk]
+        Claim.objects.filter(pk=claims["T2"].pk).update(verdict_summary="Barley too.")
+        assert self.fts_ids("barley") == [claims["T1"].pk, claims["T2"].pk]
+        claims["T1"].delete()
+        assert self.fts_ids("barley") == [claims["T2"].pk]
+        assert self.fts_ids("soybeans") == []
+
+    def test_lost_triggers_are_put_back_and_the_index_rebuilt(self):
+        claims = make_claims()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER claims_claim_fts_update")
+        Claim.objects.filter(pk=claims["T3"].pk).update(paraphrase="Rye harvest.")
+        assert self.fts_ids("rye") == []
+        search_index.ensure(connection)
+        assert self.fts_ids("rye") == [claims["T3"].pk]
+
+    def test_words_are_stemmed(self, anonymous_client):
+        make_claims()
+        assert keys(search(anonymous_client, "farmer tariff")) == ["T1"]
+
+    def test_only_excluded_words_fall_back_to_substrings(self, anonymous_client):
+        make_claims()
+        assert sorted(keys(search(anonymous_client, "-deficit"))) == ["T1", "T4", "T5"]
+
+    def test_fts5_syntax_in_the_text_is_only_text(self, anonymous_client):
+        make_claims()
+        for text in ["NEAR(a b)", "soy*", '"unclosed', "a:b", "^x", "( )", "AND OR NOT"]:
+            assert search(anonymous_client, text).status_code == 200, text
+
+
+def test_web_search_syntax_as_fts5():
+    assert fts5_query('trade "tariff rate" -soy or chips') == (
+        '(("trade" AND "tariff rate") NOT ("soy")) OR (("chips"))'
+    )
+    assert fts5_query("-soy") is None
+    assert fts5_query('say "no ""quotes"" here"') is not None
 
     def test_the_excerpt_gin_index_serves_excerpt_searches(self, postgresql_only):
         from django.contrib.postgres.search import SearchQuery, SearchVector
