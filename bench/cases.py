@@ -13,6 +13,8 @@ is the SQL a Datasette user would write (a page of claims with their evidence as
 from dataclasses import dataclass
 from urllib.parse import quote
 
+# Statements that are no query of the request's own (not replayed, not counted).
+TRANSACTION_STATEMENTS = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "CLOSE")
 CSV_FILTER = "claim_type=statistic&verdict=contradicted"
 FACETS = ("claim_type", "verdict", "status", "section_id", "attributed_to")
 

@@ -471,7 +471,10 @@ def markdown(result: dict) -> str:
                 f"| {row['method']} | {row['objects']:,} | {row['seconds']:.1f} | "
                 f"{row['objects'] / row['seconds']:,.0f} |"
             )
-    notes = result.get("notes") or []
+    notes = list(result.get("notes") or [])
+    counted = [name for name, row in result["cases"].items() if row.get("has_count")]
+    if counted:
+        notes.append("JSON answers that carry a total count: " + ", ".join(counted) + ".")
     if notes:
         lines += ["", "Notes:", ""] + [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"

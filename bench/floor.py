@@ -11,16 +11,25 @@ Served by gunicorn with the same settings as Claimbase (`gunicorn bench.floor:ap
 
 import json
 import os
+import re
 import sqlite3
 from urllib.parse import unquote, urlsplit
 
-TRANSACTION_STATEMENTS = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")
+from bench.cases import TRANSACTION_STATEMENTS
+
+# Django reads a streamed PostgreSQL query through a named cursor and logs only its DECLARE
+# (not the FETCHes): the floor runs the query itself and reads every row.
+DECLARE = re.compile(r"^DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+", re.S)
+
+
+def statements(sql_list: list[str]) -> list[str]:
+    kept = (sql for sql in sql_list if not sql.upper().startswith(TRANSACTION_STATEMENTS))
+    return [DECLARE.sub("", sql, count=1) for sql in kept]
+
 
 with open(os.environ["BENCH_REPLAY"], encoding="utf-8") as replay:
-    CASES = {
-        name: [sql for sql in case["sql"] if not sql.upper().startswith(TRANSACTION_STATEMENTS)]
-        for name, case in json.load(replay)["cases"].items()
-    }
+    CASES = {name: statements(case["sql"]) for name, case in json.load(replay)["cases"].items()}
+
 
 _connection = None
 
