@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "core.routing.ReplicaRoutingMiddleware",
     # Anonymous GETs: public Cache-Control, ETag / Last-Modified, 304 before any view runs.
     "core.http_cache.PublicCacheMiddleware",
+    # The admin's and the API's pages: a Content-Security-Policy (scripts: own files only).
+    "core.middleware.ContentSecurityPolicyMiddleware",
     # Signed-in users' responses: Cache-Control: private, no-store (the one place).
     "core.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -308,6 +310,9 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
+    # No validator badge: it would fetch an image from swagger.io (the docs work offline,
+    # and the Content-Security-Policy allows nothing from elsewhere).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "TITLE": "Claimbase API",
     "DESCRIPTION": (
         "Documents, the claims they make, and the sources and counter-sources that bear on them."
@@ -350,6 +355,7 @@ SESSION_ENGINE = (
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "60"))
 PUBLIC_CACHE_EXCLUDED_PATHS = ["/admin/"]
 # The reader's page limit leaves these alone (the API and the admin have their own limits).
+CONTENT_SECURITY_POLICY_PATHS = ["/admin/", "/api/"]
 READER_THROTTLE_EXCLUDED_PATHS = ["/api/", "/admin/", f"/{STATIC_URL}"]
 
 # Writes to the models of these apps give the data a new version token (core/data_version.py),
