@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import VersionedModelForm
+from core.admin import NoRevertHistoryAdmin, VersionedModelForm
 
-from . import desk, roles, services, workflow
+from . import desk, editing, roles, services, workflow
 from .anchoring import shorten
-from .choices import COUNTER_STANCES, ClaimStatus, Stance
+from .choices import COUNTER_STANCES, ClaimStatus, CorrectionKind, Stance
 from .models import (
     Claim,
     ClaimNote,
@@ -38,8 +38,58 @@ class SectionInline(admin.TabularInline):
     fields = ["order", "label", "title", "start", "end"]
 
 
+class OnRecordDeletionMixin:
+    """The delete page says why a row claims on the record depend on cannot go (instead of
+    the pre_delete refusal of claims.editing surfacing as an error page)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [refusal for refusal in map(self.deletion_refusal, objs) if refusal]
+        if refusals:
+            # The page shows missing permissions before protected rows; the reason comes first.
+            return deleted, counts, set(), [*refusals, *protected]
+        return deleted, counts, perms_needed, protected
+
+    def deletion_refusal(self, obj) -> str | None:
+        refusal = editing.deletion_refusal(obj)
+        return f"{obj}: {refusal.detail}" if refusal else None
+
+
+class CorrectionFormMixin(forms.Form):
+    """The reason a reviewer gives for changing a claim on the record (claims.editing)."""
+
+    correction_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for the correction",
+        help_text=(
+            "This claim is on the public record: say why it changes. Readers see the reason "
+            "with the date and what changed."
+        ),
+    )
+    correction_kind = forms.ChoiceField(
+        choices=CorrectionKind.choices,
+        initial=CorrectionKind.CORRECTION,
+        required=False,
+        label="Kind",
+        help_text="An update is a trivial edit (a typo); anything else is a correction.",
+    )
+
+    def correction(self) -> dict:
+        return {
+            "reason": self.cleaned_data.get("correction_reason", ""),
+            "kind": self.cleaned_data.get("correction_kind") or CorrectionKind.CORRECTION,
+        }
+
+
+REASON_NEEDED = (
+    "This claim is on the public record: give the reason for the correction (in the "
+    "Correction section below)."
+)
+
+
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(OnRecordDeletionMixin, SimpleHistoryAdmin):
     form = VersionedModelForm
     list_display = ["title", "author", "publisher", "published_on", "claim_count"]
     search_fields = ["title", "author", "publisher", "slug"]
@@ -76,8 +126,21 @@ class DocumentAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/claims/document/progress.html", context)
 
 
+class EvidenceInlineFormSet(forms.BaseInlineFormSet):
+    """A change to the evidence of a claim on the record needs the correction's reason,
+    given in the claim's form (the formset reads it from the same POST)."""
+
+    def clean(self):
+        super().clean()
+        claim = self.instance
+        reason = self.data.get("correction_reason", "").strip()
+        if claim.pk and editing.is_on_record(claim) and self.has_changed() and not reason:
+            raise forms.ValidationError(REASON_NEEDED)
+
+
 class EvidenceInlineBase(admin.StackedInline):
     model = Evidence
+    formset = EvidenceInlineFormSet
     extra = 0
     autocomplete_fields = ["source"]
     fields = [
@@ -94,20 +157,23 @@ class EvidenceInlineBase(admin.StackedInline):
 
     # The two inlines are proxies of Evidence, for the admin's sake only: the roles grant
     # Evidence's permissions (claims/roles.py), so those decide, not the proxies' own.
-    def evidence_permission(self, request, action: str) -> bool:
+    # `obj` is the claim: on the record, its evidence is read-only but for reviewers.
+    def evidence_permission(self, request, action: str, claim=None) -> bool:
+        if claim is not None and not editing.may_change_substance(request.user, claim):
+            return False
         return request.user.has_perm(f"claims.{action}_evidence")
 
     def has_view_permission(self, request, obj=None):
         return self.evidence_permission(request, "view") or self.has_change_permission(request)
 
     def has_add_permission(self, request, obj=None):
-        return self.evidence_permission(request, "add")
+        return self.evidence_permission(request, "add", obj)
 
     def has_change_permission(self, request, obj=None):
-        return self.evidence_permission(request, "change")
+        return self.evidence_permission(request, "change", obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.evidence_permission(request, "delete")
+        return self.evidence_permission(request, "delete", obj)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "stance":
@@ -176,7 +242,7 @@ class NewNoteInline(admin.StackedInline):
         return self.has_add_permission(request, obj)
 
 
-class ClaimAdminForm(VersionedModelForm):
+class ClaimAdminForm(CorrectionFormMixin, VersionedModelForm):
     """Offsets are optional: left empty, or no longer matching the quote, they are found from it."""
 
     accept_overlaps = forms.BooleanField(
@@ -201,9 +267,13 @@ class ClaimAdminForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("start", "end"):
-            self.fields[name].required = False
-        self.fields["key"].required = False
-        self.fields["key"].help_text = "Left empty: the document's next free key (C001, C002, …)."
+            if name in self.fields:  # read-only on a claim on the record
+                self.fields[name].required = False
+        if "key" in self.fields:
+            self.fields["key"].required = False
+            self.fields[
+                "key"
+            ].help_text = "Left empty: the document's next free key (C001, C002, …)."
         self.limit_sections()
 
     def limit_sections(self) -> None:
@@ -231,6 +301,7 @@ class ClaimAdminForm(VersionedModelForm):
         cleaned = super().clean()
         if self.move_refusal is not None:
             self.show_move_refusal(self.move_refusal)
+        self.check_correction_reason(cleaned)
         if not cleaned.get("key") and cleaned.get("document") is not None:
             cleaned["key"] = desk.next_claim_key(cleaned["document"])
             self.instance.key = cleaned["key"]
@@ -293,6 +364,13 @@ class ClaimAdminForm(VersionedModelForm):
         else:
             self.add_error(None, workflow.refusal_sentences(error))
 
+    def check_correction_reason(self, cleaned) -> None:
+        substance = set(self.changed_data) & set(editing.CLAIM_SUBSTANCE_FIELDS)
+        claim = self.instance
+        reason = cleaned.get("correction_reason", "").strip()
+        if claim.pk and editing.is_on_record(claim) and substance and not reason:
+            self.add_error("correction_reason", REASON_NEEDED)
+
 
 class HasCounterSourcesFilter(admin.SimpleListFilter):
     title = "counter-sources"
@@ -333,7 +411,7 @@ def transition_action(transition: workflow.Transition):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
     form = ClaimAdminForm
     list_display = [
         "key", "short_quote", "document", "section", "claim_type", "status", "verdict",
@@ -433,9 +511,44 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not editing.may_change_substance(request.user, obj):
+            # Published means reviewed: the substance is read-only (claims.editing).
+            return [*fields, *(f for f in editing.CLAIM_SUBSTANCE_FIELDS if f not in fields)]
         if not workflow.verdict_change_allowed(request.user):
             fields += ["verdict", "verdict_summary"]  # reviewers set verdicts
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not editing.is_on_record(obj):
+            return fieldsets
+        if not editing.may_change_substance(request.user, obj):
+            # The offsets are read-only: no occurrence to choose. Corrections go through a
+            # reviewer (a note on the claim, or a reviewer sending it back to review).
+            return [
+                (name, {**options, "fields": [("start", "end")]}) if name == "Offsets" else
+                (name, options)
+                for name, options in fieldsets
+            ]  # fmt: skip
+        correction = (
+            "Correction",
+            {
+                "fields": ["correction_reason", "correction_kind"],
+                "description": (
+                    "This claim is on the public record: a change to what readers see is "
+                    "published as a correction, with its date, what changed and this reason."
+                ),
+            },
+        )
+        return [*fieldsets, correction]
+
+    def save_model(self, request, obj, form, change):
+        # The edit spans the claim and its evidence inlines: begun here, finished in
+        # save_related, inside the admin's transaction.
+        request.substance_edit = editing.SubstanceEdit(
+            [obj.pk] if change else [], user=request.user, **form.correction()
+        ).begin()
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.status in workflow.UNDELETABLE_STATUSES:
@@ -452,6 +565,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
         if document is not None:
             initial["key"] = desk.next_claim_key(document)
         return initial
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset:  # the list's bulk delete: every claim through the workflow
+            workflow.claim_delete(claim=claim, user=request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
@@ -544,6 +661,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        edit = getattr(request, "substance_edit", None)
+        if edit is not None:
+            edit.finish()  # refuses, or records the correction, before any move
         target = getattr(request, "claim_move", None)
         if target:
             try:
@@ -658,7 +778,7 @@ def marked(body: str, window: tuple[int, int], claim: Claim, neighbours: list[Cl
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(OnRecordDeletionMixin, SimpleHistoryAdmin):
     form = VersionedModelForm
     list_display = ["label", "title", "document", "order", "start", "end"]
     list_filter = ["document"]
@@ -682,9 +802,26 @@ class ReadOnThirdPartyCopyFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EvidenceAdminForm(CorrectionFormMixin, VersionedModelForm):
+    """Evidence of a claim on the record changes only by a reviewer, who gives a reason."""
+
+    user = None  # set by EvidenceAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        claims = {self.instance.claim if self.instance.claim_id else None, cleaned.get("claim")}
+        for claim in filter(None, claims):
+            if not editing.may_change_substance(self.user, claim):
+                raise forms.ValidationError(editing.refusal_message(claim))
+            reason = cleaned.get("correction_reason", "").strip()
+            if editing.is_on_record(claim) and self.has_changed() and not reason:
+                self.add_error("correction_reason", REASON_NEEDED)
+        return cleaned
+
+
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
-    form = VersionedModelForm
+class EvidenceAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
+    form = EvidenceAdminForm
     list_display = ["claim", "stance", "source", "locator", "verified", "copy_kind"]
     list_filter = [
         "stance", "verified", "copy_kind", ReadOnThirdPartyCopyFilter, "claim__document",
@@ -694,9 +831,49 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["source", "claim"]
     readonly_fields = ["copy_kind"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and editing.is_on_record(obj.claim):
+            fields = [f for f in fieldsets[0][1]["fields"] if not f.startswith("correction_")]
+            return [
+                (None, {"fields": fields}),
+                ("Correction", {"fields": ["correction_reason", "correction_kind"]}),
+            ]
+        fields = [f for f in fieldsets[0][1]["fields"] if not f.startswith("correction_")]
+        return [(None, {"fields": fields})]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not editing.may_change_substance(request.user, obj.claim):
+            return False  # on the record: read-only but for reviewers
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and editing.is_on_record(obj.claim):
+            return False  # reviewers remove it from the claim's page, giving the reason
+        return super().has_delete_permission(request, obj)
+
+    def deletion_refusal(self, obj) -> str | None:
+        if editing.is_on_record(obj.claim):
+            return (
+                f"{obj}: the evidence of a {obj.claim.status} claim is removed from the "
+                "claim's page by a reviewer, who gives the correction's reason."
+            )
+        return None
+
+    def save_model(self, request, obj, form, change):
+        old_claim = form.initial.get("claim") if change else None
+        with editing.substance_edit(
+            [old_claim, obj.claim_id], user=request.user, **form.correction()
+        ):
+            super().save_model(request, obj, form, change)
+
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(OnRecordDeletionMixin, SimpleHistoryAdmin):
     form = VersionedModelForm
     list_display = ["name", "slug", "claim_count"]
     search_fields = ["name", "slug"]

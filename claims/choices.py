@@ -93,3 +93,10 @@ class CopyKind(models.TextChoices):
     PUBLISHER = "publisher", "At the publisher"
     ARCHIVE = "archive", "In an archive"
     THIRD_PARTY = "third_party", "In a third-party copy"
+
+
+class CorrectionKind(models.TextChoices):
+    """How a change to a published claim is shown: a correction, or an update (a typo fixed)."""
+
+    CORRECTION = "correction", "Correction"
+    UPDATE = "update", "Update (a trivial edit)"

@@ -39,12 +39,25 @@ def choices_valid(field: str, choices) -> models.CheckConstraint:
     )
 
 
+class KeptOnRecord:
+    """delete() refuses (claims.editing.OnRecordDeletion, the API's 409) when claims on the
+    public record would go with the row: a published claim, a document or topic of one."""
+
+    def delete(self, *args, **kwargs):
+        from .editing import deletion_refusal  # editing builds on these models
+
+        refusal = deletion_refusal(self)
+        if refusal is not None:
+            raise refusal
+        return super().delete(*args, **kwargs)
+
+
 class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class Topic(models.Model):
+class Topic(KeptOnRecord, models.Model):
     """A subject that claims are tagged with, e.g. trade or Taiwan."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -68,7 +81,7 @@ class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
         return self.get(slug=slug)
 
 
-class Document(TimeStampedModel):
+class Document(KeptOnRecord, TimeStampedModel):
     """An analysed text, stored verbatim: claim offsets point into `body`, so it is never normalised."""
 
     title = models.CharField(max_length=500)
@@ -182,12 +195,14 @@ class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
         return self.get(document__slug=document_slug, key=key)
 
 
-class Claim(TimeStampedModel):
+class Claim(KeptOnRecord, TimeStampedModel):
     """One statement a document makes, anchored by its exact words and their offsets."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
+    # RESTRICT, not PROTECT: a section with claims is not deleted on its own, but deleting
+    # its document takes both (PROTECT refused that too, as a 500).
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="claims", null=True, blank=True
+        Section, on_delete=models.RESTRICT, related_name="claims", null=True, blank=True
     )
     key = models.CharField(
         max_length=20, help_text="Stable per document, e.g. C001; used in links such as #C001."

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from sources.models import Source
 
+from . import editing
 from .anchoring import AnchoringError, find_quote
 from .models import Claim, ClaimNote, Document, Evidence, Section, Topic
 from .workflow import person_of
@@ -106,14 +107,19 @@ def evidence_create(
     return row
 
 
-def claim_set_same_as(*, claim: Claim, same_as: Claim | None) -> Claim:
+def claim_set_same_as(
+    *, claim: Claim, same_as: Claim | None, user=None, reason: str = "", kind: str = ""
+) -> Claim:
     """Record that `claim` states the same thing as `same_as` (or, with None, undo it).
 
     Links stay one step deep, so a statement repeated across documents is tracked under
     one claim: the link goes to `same_as`'s own claim when `same_as` is itself a
-    restatement, and the claims that restated `claim` move to that claim too.
+    restatement, and the claims that restated `claim` move to that claim too. A claim on
+    the public record changes its link only through a reviewer (claims.editing), who
+    gives the `reason` recorded as its correction.
     """
-    with transaction.atomic():
+    moved = [claim.pk, *claim.restatements.values_list("pk", flat=True)]
+    with editing.substance_edit(moved, user=user, reason=reason, kind=kind):
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if same_as is None:
             claim.same_as = None

@@ -49,6 +49,15 @@ TRANSITIONS = [
     Transition(
         "retract", ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED, "claims.retract_claim", "Retract"
     ),
+    # A published claim found wrong goes back to review only by a reviewer's decision (a
+    # curator proposes it in a note): it leaves the public record until published again.
+    Transition(
+        "send_back_to_review",
+        ClaimStatus.PUBLISHED,
+        ClaimStatus.IN_REVIEW,
+        "claims.publish_claim",
+        "Send back to review",
+    ),
 ]
 
 # Once published, a claim stays on the record: it can be retracted, never deleted.

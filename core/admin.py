@@ -1,10 +1,13 @@
-"""Admin plumbing shared by the apps: refuse to save over a version someone else saved meanwhile."""
+"""Admin plumbing shared by the apps: refuse to save over a version someone else saved
+meanwhile; history without revert."""
 
 import hashlib
 import json
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from simple_history.admin import SimpleHistoryAdmin
 
 
 def version_token(instance) -> str:
@@ -47,3 +50,26 @@ class VersionedModelForm(forms.ModelForm):
                     code="stale",
                 )
         return cleaned
+
+
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, without "Revert": for models whose rows a revert must not write.
+
+    A revert saves an old version's every field (a claim's status, verdict and review
+    stamps among them) past the workflow and past the rules on published claims, so its
+    page shows the old version read-only and a POST to it is refused.
+    """
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(
+                "Reverting is disabled here: change the current version instead (its status "
+                "moves through the workflow)."
+            )
+        return super().history_form_view(request, object_id, version_id, extra_context)

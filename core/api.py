@@ -4,18 +4,20 @@ the router of each app's resources and the API root that lists them all."""
 import hashlib
 import json
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import ProtectedError, RestrictedError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from core import visibility
 from core.parsers import PayloadTooLarge
@@ -35,7 +37,25 @@ def json_exception_handler(exc, context):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     elif isinstance(exc, RequestDataTooBig):  # the body was read elsewhere than our parser
         exc = PayloadTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        set_rollback()
+        return Response(deletion_refusal(exc), status=status.HTTP_409_CONFLICT)
     return exception_handler(exc, context)
+
+
+def deletion_refusal(exc: ProtectedError | RestrictedError) -> dict:
+    """A refused deletion as a 409's body: why, and how many rows of each kind depend on
+    the row, never which (the user may not see them all)."""
+    counts = getattr(exc, "counts", None)
+    if counts is None:
+        rows = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+        counts = dict(Counter(str(row._meta.verbose_name_plural) for row in rows))
+    detail = getattr(exc, "detail", None) or (
+        "This cannot be deleted while other records depend on it ("
+        + ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+        + "). Delete or move them first; published and retracted claims stay on the record."
+    )
+    return {"detail": detail, "depending": counts}
 
 
 class PreconditionRequired(exceptions.APIException):

@@ -263,7 +263,12 @@ class ClaimResearchActions:
                 target = Claim.objects.visible_to(request.user).filter(pk=target_id).first()
                 if target is None:
                     raise exceptions.ValidationError({"same_as": [f"No claim {target_id}."]})
-            claim = services.claim_set_same_as(claim=claim, same_as=target)
+            claim = services.claim_set_same_as(
+                claim=claim,
+                same_as=target,
+                user=request.user,
+                **body.correction,
+            )
         return Response(SameAsSerializer(same_as_links(claim, user=request.user)).data)
 
     @extend_schema(responses={(200, "application/ld+json"): JSON_LD_RESPONSE})

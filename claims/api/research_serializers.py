@@ -7,6 +7,7 @@ from core.visibility import can_see
 
 from ..research.facets import MAX_FACET_SIZE
 from ..research.similarity import MAX_LIMIT
+from .corrections import CorrectionFieldsMixin
 
 
 class ClaimResearchFields(SearchHitSerializer):
@@ -79,7 +80,7 @@ class SimilarClaimsSerializer(serializers.Serializer):
     results = SimilarClaimSerializer(many=True)
 
 
-class SameAsRequestSerializer(serializers.Serializer):
+class SameAsRequestSerializer(CorrectionFieldsMixin, serializers.Serializer):
     same_as = serializers.IntegerField(
         allow_null=True,
         min_value=1,

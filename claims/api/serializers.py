@@ -23,6 +23,7 @@ from .. import services, workflow
 from ..anchoring import position_selector, quote_selector
 from ..choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
 from ..models import Claim, ClaimNote, Document, Evidence, Section, Topic
+from .corrections import CorrectionFieldsMixin
 from .research_serializers import ClaimResearchFields
 
 # Text that must reach the database exactly as sent: DRF trims the white space around
@@ -91,7 +92,7 @@ class EmbeddedEvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvidenceSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class EvidenceSerializer(CorrectionFieldsMixin, ModelCleanMixin, serializers.ModelSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     source = NaturalKeyRelatedField(slug_field="key", queryset=Source.objects.all())
 
@@ -100,6 +101,7 @@ class EvidenceSerializer(ModelCleanMixin, serializers.ModelSerializer):
         fields = [
             "id", "claim", "source", "stance", "excerpt", "summary", "locator", "note",
             "verified", "consulted_url", "copy_kind", "created_at", "updated_at",
+            "correction_reason", "correction_kind",
         ]  # fmt: skip
         read_only_fields = ["copy_kind", "created_at", "updated_at"]
         extra_kwargs = {"excerpt": VERBATIM}
@@ -143,7 +145,11 @@ def quote_candidates():
 
 
 class ClaimSerializer(
-    InternalFieldsMixin, UniqueRaceMixin, ClaimResearchFields, serializers.ModelSerializer
+    CorrectionFieldsMixin,
+    InternalFieldsMixin,
+    UniqueRaceMixin,
+    ClaimResearchFields,
+    serializers.ModelSerializer,
 ):
     """A claim with its sources and counter-sources embedded.
 
@@ -179,7 +185,8 @@ class ClaimSerializer(
             "paraphrase", "claim_type", "attributed_to", "topics", "checkable", "status",
             "verdict", "verdict_summary", "review_note", "reviewed_at", "sources",
             "counter_sources", "evidence", "created_at", "updated_at", "same_as",
-            "search_rank", "snippet", "assignee", "due_on",
+            "search_rank", "snippet", "assignee", "due_on", "correction_reason",
+            "correction_kind",
         ]  # fmt: skip
         # Status moves only through the workflow (POST .../transition/).
         read_only_fields = ["status", "reviewed_at", "created_at", "updated_at"]
@@ -220,6 +227,7 @@ class ClaimSerializer(
         return user
 
     def validate(self, attrs):
+        attrs = super().validate(attrs)
         self.check_verdict_permission(attrs)
         document = attrs.get("document") or getattr(self.instance, "document", None)
         label = attrs.pop("section", {}).get("label") if "section" in attrs else None

@@ -4,7 +4,7 @@ Every viewset derives from core.api.ClaimbaseModelViewSet, which restricts its q
 with core.visibility; the research features are actions mixed in from .research.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from core import visibility
 from core.api import ClaimbaseModelViewSet, etag_of
 
-from .. import services, workflow
+from .. import editing, services, workflow
 from ..filtersets import ClaimFilterSet, DocumentFilterSet, EvidenceFilterSet
 from ..models import Claim, Document, Evidence, Section, Topic
 from . import lean
@@ -140,6 +140,13 @@ class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
     def current_etag(self, instance) -> str:
         return etag_of(ClaimDetailSerializer(instance, context=self.get_serializer_context()).data)
 
+    def perform_update(self, serializer):
+        # Published means reviewed: claims.editing refuses or records the change.
+        with editing.substance_edit(
+            [serializer.instance], user=self.request.user, **serializer.correction
+        ):
+            serializer.save()
+
     def perform_destroy(self, instance):
         workflow.claim_delete(claim=instance, user=self.request.user)
 
@@ -177,6 +184,36 @@ class EvidenceViewSet(ClaimbaseModelViewSet):
     search_fields = ["excerpt", "summary", "note", "locator", "source__title"]
     ordering_fields = ["created_at", "stance", "verified"]
     ordering = ["claim_id", "stance", "id"]
+
+    # Evidence is part of its claim's substance: each write is a claims.editing edit of the
+    # claims it touches (both, when a row moves from one claim to another).
+
+    def perform_create(self, serializer):
+        claim = serializer.validated_data["claim"]
+        with editing.substance_edit([claim], user=self.request.user, **serializer.correction):
+            serializer.save()
+
+    def perform_update(self, serializer):
+        claims = [serializer.instance.claim_id, serializer.validated_data.get("claim")]
+        with editing.substance_edit(claims, user=self.request.user, **serializer.correction):
+            serializer.save()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "correction_reason",
+                str,
+                description="Required when a reviewer deletes a published claim's evidence.",
+            )
+        ]
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        reason = self.request.query_params.get("correction_reason", "")
+        with editing.substance_edit([instance.claim_id], user=self.request.user, reason=reason):
+            instance.delete()
 
 
 class TopicViewSet(ClaimbaseModelViewSet):

@@ -253,14 +253,16 @@ class TestClaimWrites:
         assert not Claim.objects.filter(key="C052").exists()
         assert not Evidence.objects.exists()
 
-    def test_patch_quote_re_anchors(self, curator_client, published_claim):
-        url = f"/api/claims/{published_claim.pk}/"
-        response = api.patch(curator_client, url, {"quote": "Students number 400,000."})
+    def test_patch_quote_re_anchors(self, curator_client, draft_claim):
+        url = f"/api/claims/{draft_claim.pk}/"
+        response = api.patch(
+            curator_client, url, {"quote": "Trade grew two hundred times since 1979."}
+        )
         assert response.status_code == 200, response.content
-        published_claim.refresh_from_db()
+        draft_claim.refresh_from_db()
         assert (
-            published_claim.document.body[published_claim.start : published_claim.end]
-            == "Students number 400,000."
+            draft_claim.document.body[draft_claim.start : draft_claim.end]
+            == "Trade grew two hundred times since 1979."
         )
 
     def test_patch_with_wrong_offsets_is_refused(self, curator_client, published_claim):
@@ -394,9 +396,9 @@ class TestOtherResources:
             "trade"
         ]
 
-    def test_curator_adds_evidence_and_gets_field_errors(self, curator_client, published_claim):
+    def test_curator_adds_evidence_and_gets_field_errors(self, curator_client, draft_claim):
         SourceFactory(key="s2")
-        bad = {"claim": published_claim.pk, "source": "s2", "stance": "contradicts", "excerpt": ""}
+        bad = {"claim": draft_claim.pk, "source": "s2", "stance": "contradicts", "excerpt": ""}
         response = curator_client.post("/api/evidence/", bad, format="json")
         assert response.status_code == 400 and "excerpt" in response.json()
         good = {**bad, "excerpt": "Says otherwise."}

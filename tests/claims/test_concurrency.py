@@ -14,8 +14,8 @@ from tests import api
 pytestmark = pytest.mark.django_db
 
 
-def test_detail_carries_an_etag_that_changes_with_the_object(curator_client, published_claim):
-    url = f"/api/claims/{published_claim.pk}/"
+def test_detail_carries_an_etag_that_changes_with_the_object(curator_client, draft_claim):
+    url = f"/api/claims/{draft_claim.pk}/"
     first = api.current_etag(curator_client, url)
     assert first == api.current_etag(curator_client, url)
     response = api.patch(curator_client, url, {"paraphrase": "Other words."})

@@ -141,55 +141,75 @@ def same_as_url(claim):
 
 
 class TestSameAs:
-    def test_curator_links_a_claim_and_the_api_shows_it(self, curator_client, pair):
+    def test_curator_links_a_claim_and_the_api_shows_it(self, reviewer_client, pair):
         original, reworded = pair["original"], pair["reworded"]
-        response = curator_client.post(same_as_url(reworded), {"same_as": original.pk})
+        response = reviewer_client.post(
+            same_as_url(reworded), {"correction_reason": "Same statement.", "same_as": original.pk}
+        )
         assert response.status_code == 200, response.content
         assert response.json() == {"claim": reworded.pk, "same_as": original.pk, "restatements": []}
-        assert curator_client.get(same_as_url(original)).json()["restatements"] == [reworded.pk]
-        assert curator_client.get(f"/api/claims/{reworded.pk}/").json()["same_as"] == original.pk
-        found = {r["key"]: r for r in similar(curator_client, original)["results"]}
+        assert reviewer_client.get(same_as_url(original)).json()["restatements"] == [reworded.pk]
+        assert reviewer_client.get(f"/api/claims/{reworded.pk}/").json()["same_as"] == original.pk
+        found = {r["key"]: r for r in similar(reviewer_client, original)["results"]}
         assert found["B1"]["confirmed_same"] is True and found["A3"]["confirmed_same"] is False
         assert reworded.history.first().same_as_id == original.pk  # recorded in the history
 
-    def test_links_stay_one_step_deep(self, curator_client, pair):
+    def test_links_stay_one_step_deep(self, reviewer_client, pair):
         original, reworded, echo = pair["original"], pair["reworded"], pair["echo"]
-        curator_client.post(same_as_url(reworded), {"same_as": original.pk})
+        reviewer_client.post(
+            same_as_url(reworded), {"correction_reason": "Same statement.", "same_as": original.pk}
+        )
         # Linking to a restatement links to the claim it restates.
-        response = curator_client.post(same_as_url(echo), {"same_as": reworded.pk})
+        response = reviewer_client.post(
+            same_as_url(echo), {"correction_reason": "Same statement.", "same_as": reworded.pk}
+        )
         assert response.json()["same_as"] == original.pk
         # A claim with restatements linked elsewhere takes them along.
         students = pair["students"]
-        curator_client.post(same_as_url(original), {"same_as": students.pk})
+        reviewer_client.post(
+            same_as_url(original), {"correction_reason": "Same statement.", "same_as": students.pk}
+        )
         assert set(Claim.objects.filter(same_as=students).values_list("key", flat=True)) == {
             "A1",
             "A3",
             "B1",
         }
 
-    def test_null_removes_the_link(self, curator_client, pair):
-        curator_client.post(same_as_url(pair["reworded"]), {"same_as": pair["original"].pk})
-        response = curator_client.post(
-            same_as_url(pair["reworded"]), {"same_as": None}, format="json"
+    def test_null_removes_the_link(self, reviewer_client, pair):
+        reviewer_client.post(
+            same_as_url(pair["reworded"]),
+            {"correction_reason": "Same statement.", "same_as": pair["original"].pk},
+        )
+        response = reviewer_client.post(
+            same_as_url(pair["reworded"]),
+            {"correction_reason": "Same statement.", "same_as": None},
+            format="json",
         )
         assert response.json()["same_as"] is None
         assert Claim.objects.get(pk=pair["reworded"].pk).same_as_id is None
 
     @pytest.mark.parametrize("target", ["self", "restating", "missing"])
-    def test_impossible_links_are_400s_on_same_as(self, curator_client, pair, target):
+    def test_impossible_links_are_400s_on_same_as(self, reviewer_client, pair, target):
         original, reworded = pair["original"], pair["reworded"]
-        curator_client.post(same_as_url(reworded), {"same_as": original.pk})
+        reviewer_client.post(
+            same_as_url(reworded), {"correction_reason": "Same statement.", "same_as": original.pk}
+        )
         claim, same_as = {
             "self": (original, original.pk),
             "restating": (original, reworded.pk),  # reworded already restates original
             "missing": (original, 10**9),
         }[target]
-        response = curator_client.post(same_as_url(claim), {"same_as": same_as})
+        response = reviewer_client.post(
+            same_as_url(claim), {"correction_reason": "Same statement.", "same_as": same_as}
+        )
         assert response.status_code == 400
         assert "same_as" in response.json()
 
     def test_needs_the_change_permission(self, anonymous_client, reader, pair):
-        url, body = same_as_url(pair["reworded"]), {"same_as": pair["original"].pk}
+        url, body = (
+            same_as_url(pair["reworded"]),
+            {"correction_reason": "Same statement.", "same_as": pair["original"].pk},
+        )
         assert anonymous_client.post(url, body).status_code in (401, 403)
         client = APIClient()
         client.force_authenticate(reader)
@@ -200,10 +220,12 @@ class TestSameAs:
         assert Claim.objects.get(pk=pair["reworded"].pk).same_as_id is None
 
     def test_a_link_to_an_unpublished_claim_is_hidden_from_anonymous_users(
-        self, anonymous_client, curator_client, pair
+        self, anonymous_client, reviewer_client, pair
     ):
         original, reworded = pair["original"], pair["reworded"]
-        curator_client.post(same_as_url(reworded), {"same_as": original.pk})
+        reviewer_client.post(
+            same_as_url(reworded), {"correction_reason": "Same statement.", "same_as": original.pk}
+        )
         Claim.objects.filter(pk=original.pk).update(status="in_review")
         assert anonymous_client.get(f"/api/claims/{reworded.pk}/").json()["same_as"] is None
         assert anonymous_client.get(same_as_url(reworded)).json()["same_as"] is None
