@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from .choices import ClaimStatus
 from .models import Claim, Document, Evidence, Topic
+from .workflow import person_of
 
 # Statuses in which a claim is on the public record (core.visibility shows these too).
 ON_RECORD = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
@@ -174,7 +175,7 @@ def restamp_review(claim: Claim, user) -> None:
     """
     if not (user and user.has_perm(VERDICT_PERMISSION)):
         return
-    stamps = {"reviewed_by": user, "reviewed_at": timezone.now()}
+    stamps = {"reviewed_by": person_of(user), "reviewed_at": timezone.now()}
     Claim.objects.filter(pk=claim.pk).update(**stamps)
     latest = claim.history.order_by("-history_date", "-history_id").first()
     if latest is not None:

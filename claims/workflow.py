@@ -139,10 +139,24 @@ def apply_changes(claim: Claim, changes: dict, user) -> None:
             {name: ["A workflow move cannot change this field."] for name in sorted(unknown)}
         )
     changed = {name for name, value in changes.items() if getattr(claim, name) != value}
-    if changed & {"verdict", "verdict_summary"} and not verdict_change_allowed(user):
+    verdict_changed = bool(changed & {"verdict", "verdict_summary"})
+    if verdict_changed and not verdict_change_allowed(user):
         raise PermissionDenied("Only reviewers may set the verdict or its summary.")
+    if verdict_changed and claim.status in UNDELETABLE_STATUSES:
+        # On the public record, a verdict changes as a correction with its reason
+        # (claims.editing), never as a side effect of a move.
+        raise ValidationError(
+            {
+                "verdict": [
+                    f"The claim is {claim.status}: change its verdict by editing the claim, "
+                    "with the reason for the correction, not with a workflow move."
+                ]
+            }
+        )
     for name, value in changes.items():
         setattr(claim, name, value)
+    if verdict_changed:
+        claim.reviewed_by, claim.reviewed_at = person_of(user), timezone.now()
     if changed:
         claim.full_clean()
 

@@ -185,6 +185,18 @@ class TestReviewerCorrectsAClaimOnTheRecord:
         latest = published_claim.history.latest()
         assert latest.reviewed_at == published_claim.reviewed_at  # one version, not two
 
+    def test_a_move_does_not_carry_a_verdict_change_past_the_correction(
+        self, reviewer_client, published_claim
+    ):
+        url = f"{claim_url(published_claim)}transition/"
+        etag = api.current_etag(reviewer_client, claim_url(published_claim))
+        response = reviewer_client.post(
+            url, {"to": "retracted", "verdict": "contradicted"}, HTTP_IF_MATCH=etag
+        )
+        assert response.status_code == 400 and "verdict" in response.json()
+        published_claim.refresh_from_db()
+        assert (published_claim.status, published_claim.verdict) == ("published", "supported")
+
     def test_only_a_reviewer_sends_it_back_to_review(self, reviewer_client, published_claim):
         url = f"{claim_url(published_claim)}transition/"
         response = reviewer_client.post(url, {"to": "in_review"})

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0005_roles_from_code'),
+        ('claims', '0006_people_and_evidence_text'),
     ]
 
     operations = [
