@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_people_and_evidence_text'),
+        ('claims', '0008_desk_queue_and_notes'),
     ]
 
     operations = [
