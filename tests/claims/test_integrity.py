@@ -15,7 +15,7 @@ from django.urls import reverse
 from claims.models import Claim, Document, Evidence, Section, Topic
 from sources.models import Source
 from tests import api
-from tests.claims.test_admin import COUNTER, SUPPORTING
+from tests.claims.test_admin import COUNTER, NEW_NOTE, NOTES, SUPPORTING
 from tests.factories import (
     ClaimFactory,
     DocumentFactory,
@@ -237,11 +237,17 @@ def claim_post(claim, **overrides) -> dict:
                 f"{prefix}-{index}-id": row.pk, f"{prefix}-{index}-claim": claim.pk,
                 f"{prefix}-{index}-source": row.source_id, f"{prefix}-{index}-stance": row.stance,
                 f"{prefix}-{index}-excerpt": row.excerpt, f"{prefix}-{index}-locator": row.locator,
+                f"{prefix}-{index}-summary": row.summary,
                 f"{prefix}-{index}-note": row.note,
                 f"{prefix}-{index}-consulted_url": row.consulted_url,
             })  # fmt: skip
             if row.verified:
                 data[f"{prefix}-{index}-verified"] = "on"
+    for prefix in (NOTES, NEW_NOTE):
+        data.update({
+            f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000",
+        })  # fmt: skip
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -253,7 +259,13 @@ class TestAdmin:
         form = response.context["adminform"].form
         assert not {"quote", "paraphrase", "claim_type", "verdict", "same_as"} & set(form.fields)
         assert "review_note" in form.fields
-        for formset in response.context["inline_admin_formsets"]:
+        evidence_inlines = [
+            formset
+            for formset in response.context["inline_admin_formsets"]
+            if issubclass(formset.opts.model, Evidence)
+        ]
+        assert len(evidence_inlines) == 2
+        for formset in evidence_inlines:
             assert not formset.has_add_permission and not formset.has_delete_permission
             assert not formset.has_change_permission
 
