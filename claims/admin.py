@@ -302,7 +302,8 @@ class ClaimAdminForm(CorrectionFormMixin, VersionedModelForm):
         if self.move_refusal is not None:
             self.show_move_refusal(self.move_refusal)
         self.check_correction_reason(cleaned)
-        if not cleaned.get("key") and cleaned.get("document") is not None:
+        key_typed = "key" in self.fields  # read-only (not in the form) on a claim on the record
+        if key_typed and not cleaned.get("key") and cleaned.get("document") is not None:
             cleaned["key"] = desk.next_claim_key(cleaned["document"])
             self.instance.key = cleaned["key"]
         if cleaned.get("document") is None or not cleaned.get("quote"):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0008_desk_queue_and_notes'),
+        ('claims', '0010_facets_index'),
     ]
 
     operations = [
