@@ -6,11 +6,13 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint format bench bench-compare clean
+.PHONY: install run test lint format bench bench-compare clean audit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	# pip and setuptools as new as they come: the venv's bundled setuptools (65.5 on
+	# Python 3.11) has known vulnerabilities (pip-audit, `make audit`).
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -41,6 +43,10 @@ SIZE   ?= S
 ENGINE ?= sqlite
 bench-compare: install
 	$(BIN)/python -m bench.compare --size $(SIZE) --engine $(ENGINE) $(BENCH_ARGS)
+
+## Known vulnerabilities in the installed packages (needs the network: see .ci/run).
+audit: install
+	$(BIN)/python .ci/audit.py
 
 format: install
 	$(BIN)/ruff format .
