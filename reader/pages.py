@@ -19,6 +19,7 @@ from claims.choices import (
 from claims.documents import OPENING_LABEL
 from claims.filtersets import ClaimFilterSet
 from claims.models import Claim, Document, Evidence, Section, Topic
+from claims.querysets import has_counter_sources
 from claims.research.facets import claim_facets
 from claims.research.similarity import similar_claims
 from core.querysets import count_of
@@ -110,6 +111,7 @@ class ReaderFilters:
     verdict: str = ""
     topic: str = ""
     has_counter_sources: bool = False
+    text: str = ""  # words the claim's own text must contain (search in the document)
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> "ReaderFilters":
@@ -120,11 +122,19 @@ class ReaderFilters:
             verdict=verdict if verdict in dict(VERDICT_ORDER) else "",
             topic=query.get("topic", "")[:100],
             has_counter_sources=query.get("counter", "") in {"1", "on", "true"},
+            text=" ".join(query.get("find", "").split())[:200],
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.claim_type or self.verdict or self.topic or self.has_counter_sources)
+        return bool(
+            self.claim_type or self.verdict or self.topic or self.has_counter_sources or self.text
+        )
+
+    @property
+    def words(self) -> list[str]:
+        """The search words, lower-cased; reader.js splits and compares them the same way."""
+        return self.text.lower().split()
 
 
 @dataclass(frozen=True)
@@ -168,6 +178,7 @@ class ReaderClaim:
     host_key: str = ""  # the claim whose span carries this one's text when not inline
     overlaps: list[str] = field(default_factory=list)  # keys of claims sharing text with it
     matching: bool = True  # matches the reader's filters (the others are dimmed)
+    counter_flag: bool = False  # has counter-sources (known without loading the evidence)
 
     @property
     def key(self) -> str:
@@ -191,7 +202,7 @@ class ReaderClaim:
 
     @property
     def has_counter_sources(self) -> bool:
-        return bool(self.counter_sources)
+        return self.counter_flag or bool(self.counter_sources)
 
     @property
     def topic_slugs(self) -> str:
@@ -203,6 +214,7 @@ class ReaderClaim:
             and (not filters.verdict or self.verdict == filters.verdict)
             and (not filters.topic or any(t.slug == filters.topic for t in self.topics))
             and (not filters.has_counter_sources or self.has_counter_sources)
+            and all(word in self.claim.quote.lower() for word in filters.words)
         )
 
 
@@ -232,6 +244,16 @@ class Block:
     @property
     def heading_id(self) -> str:
         return f"section-{self.section.order}" if self.section else ""
+
+    @property
+    def menu_label(self) -> str:
+        """The section as the section menu names it: "I — Title", or the heading itself."""
+        section = self.section
+        if section is None:
+            return ""
+        if section.label == OPENING_LABEL:
+            return section.title or "Opening"
+        return " — ".join(part for part in (section.label, section.title) if part)
 
 
 @dataclass
@@ -268,6 +290,11 @@ class ReaderDocument:
         )
 
     @property
+    def section_menu(self) -> list[Block]:
+        """The sections with a heading on the page (their ids are the menu's targets)."""
+        return [b for b in self.blocks if b.section and (b.heading or b.added_heading)]
+
+    @property
     def has_unpublished(self) -> bool:
         return any(not claim.is_public for claim in self.claims)
 
@@ -277,43 +304,70 @@ class ReaderDocument:
 
 
 def claims_for_reader(document: Document, user) -> list[ReaderClaim]:
-    """The claims of a document the user may see, in text order, with evidence and sources.
+    """The claims of a document the user may see, in text order, with their topics.
 
-    Three queries whatever the number of claims: claims, evidence with their sources, topics.
+    Two queries whatever the number of claims: claims (whether each has counter-sources
+    is a subquery), topics. The evidence is not read: a claim's details are fetched when
+    it is selected (claim_panel), so the page does not grow with the evidence.
     """
     claims = (
         Claim.objects.visible_to(user)
         .filter(document=document)
-        .select_related("section")
-        .prefetch_related(
-            "topics",
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("source").order_by(
-                    "stance", "source__key"
-                ),
-            ),
-        )
+        .only(
+            "id",
+            "document_id",
+            "key",
+            "quote",
+            "start",
+            "end",
+            "claim_type",
+            "status",
+            "verdict",
+        )  # fmt: skip
+        .annotate(has_counter=has_counter_sources())
         .order_by("start", "-end", "key")
     )
+    # Topics through the link table in one query: prefetch_related built a related
+    # manager per claim and took most of the time of a 10,000-claim page.
+    topics: dict[int, list[Topic]] = {}
+    links = Claim.topics.through.objects.filter(claim__in=claims.values("pk")).order_by(
+        "topic__name"
+    )
+    for claim_id, topic_id, slug, name in links.values_list(
+        "claim_id", "topic_id", "topic__slug", "topic__name"
+    ):
+        topics.setdefault(claim_id, []).append(Topic(id=topic_id, slug=slug, name=name))
     result = []
     for position, claim in enumerate(claims, start=1):
         claim.document = document  # already loaded: no query per claim if anything reads it
-        evidence = list(claim.evidence.all())
         result.append(
             ReaderClaim(
                 claim=claim,
                 position=position,
-                sources=[
-                    ReaderEvidence.of(item) for item in evidence if item.stance == Stance.SUPPORTS
-                ],
-                counter_sources=[
-                    ReaderEvidence.of(item) for item in evidence if item.stance in COUNTER_STANCES
-                ],
-                topics=list(claim.topics.all()),
+                sources=[],
+                counter_sources=[],
+                topics=topics.get(claim.pk, []),
+                counter_flag=claim.has_counter,
             )
         )
     return result
+
+
+def claim_index(claims: list[ReaderClaim]) -> list[list]:
+    """What reader.js needs of every claim, in text order, to filter and step through them:
+    [key, type, verdict, topic slugs, has counter-sources (0/1), host key, public (0/1)]."""
+    return [
+        [
+            claim.key,
+            claim.claim.claim_type,
+            claim.verdict,
+            claim.topic_slugs,
+            int(claim.has_counter_sources),
+            claim.host_key,
+            int(claim.is_public),
+        ]
+        for claim in claims
+    ]
 
 
 def resolve_overlaps(claims: list[ReaderClaim]) -> list[ReaderClaim]:
@@ -564,15 +618,11 @@ def claim_for_page(document: Document, key: str, user) -> Claim | None:
     )
 
 
-def claim_page(document: Document, claim: Claim, user) -> ClaimPage:
-    """The claim page: the claim in context, its evidence, and the claims related to it.
-
-    A fixed number of queries: the claim (with section and reviewer), topics, evidence with
-    sources, the claim it restates, its restatements, similar claims (two on SQLite).
-    """
+def reader_claim_with_evidence(document: Document, claim: Claim) -> ReaderClaim:
+    """A claim from claim_for_page with its sources and counter-sources ready to show."""
     claim.document = document
     evidence = list(claim.evidence.all())
-    reader_claim = ReaderClaim(
+    return ReaderClaim(
         claim=claim,
         position=0,
         sources=[ReaderEvidence.of(item) for item in evidence if item.stance == Stance.SUPPORTS],
@@ -581,6 +631,40 @@ def claim_page(document: Document, claim: Claim, user) -> ClaimPage:
         ],
         topics=list(claim.topics.all()),
     )
+
+
+def claim_panel(document: Document, claim: Claim, user) -> ReaderClaim:
+    """The details the document page shows when a claim is selected (fetched on demand):
+    the claim with its evidence, and the visible claims sharing text with it. Five queries."""
+    reader_claim = reader_claim_with_evidence(document, claim)
+    sharing = (
+        Claim.objects.visible_to(user)
+        .filter(document=document, start__lt=claim.end, end__gt=claim.start)
+        .exclude(pk=claim.pk)
+        .order_by("start", "key")
+        .values_list("key", flat=True)
+    )
+    reader_claim.overlaps = list(sharing)
+    return reader_claim
+
+
+def missing_claim_message(document: Document, key: str) -> str:
+    """Why a #key of this document shows no claim: none by that key, or not published yet.
+
+    Says only whether the key exists, never anything of an unpublished claim's content.
+    """
+    if Claim.objects.filter(document=document, key=key).exists():
+        return f"Claim {key} is not published yet."
+    return f"There is no claim {key} in this document."
+
+
+def claim_page(document: Document, claim: Claim, user) -> ClaimPage:
+    """The claim page: the claim in context, its evidence, and the claims related to it.
+
+    A fixed number of queries: the claim (with section and reviewer), topics, evidence with
+    sources, the claim it restates, its restatements, similar claims (two on SQLite).
+    """
+    reader_claim = reader_claim_with_evidence(document, claim)
     visible = (
         Claim.objects.visible_to(user)
         .select_related("document")

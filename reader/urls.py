@@ -17,4 +17,9 @@ urlpatterns = [
         views.claim_detail,
         name="claim-detail",
     ),
+    path(
+        "documents/<slug:slug>/claims/<str:key>/panel/",
+        views.claim_panel,
+        name="claim-panel",
+    ),
 ]

@@ -35,12 +35,18 @@ from .csp import content_security_policy
 from .pages import (
     ReaderFilters,
     claim_for_page,
+    claim_index,
     claim_page,
     claim_table,
     documents_for_reader,
+    missing_claim_message,
     reader_document,
     verdict_spread,
 )
+from .pages import (
+    claim_panel as claim_panel_of,
+)
+from .text_html import document_text_html
 
 # JSON inside <script>: these characters could end the element or open a comment.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -65,10 +71,15 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@gzip_page  # the details of every claim ride along (about 0.7 MB, 0.1 MB compressed); no secrets in it
+@gzip_page  # the text and its claim spans compress about eightfold; no secrets in them
 @content_security_policy
 def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One document as written, each claim the reader may see highlighted by verdict."""
+    """One document as written, each claim the reader may see highlighted by verdict.
+
+    The claims' details are not in the page: reader.js fetches one claim's panel
+    (claim_panel below) when it is selected, so the page grows with the text and its
+    claims, not with their evidence.
+    """
     document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
     page = reader_document(document, request.user)
     filters = ReaderFilters.from_query(request.GET)
@@ -79,11 +90,40 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "document": document,
             "page": page,
+            "claim_index": claim_index(page.claims),
+            "text_html": document_text_html(page),
             "filters": filters,
             "matching": matching,
             "total": total,
             "can_see_unpublished": page.can_see_unpublished,
         },
+    )
+
+
+@require_safe
+@content_security_policy
+def claim_panel(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """The details of one claim as an HTML fragment, for the document page's panel.
+
+    A claim the reader may not see is a 404 whose text says why (no such claim, or not
+    published yet), which the page shows in the panel.
+    """
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).defer("body", "notes"), slug=slug
+    )
+    claim = claim_for_page(document, key, request.user)
+    if claim is None:
+        message = missing_claim_message(document, key)
+        return render(
+            request,
+            "reader/_claim_missing.html",
+            {"message": message, "key": key, "document": document},
+            status=404,
+        )
+    return render(
+        request,
+        "reader/_claim_detail.html",
+        {"claim": claim_panel_of(document, claim, request.user), "document": document},
     )
 
 

@@ -1,5 +1,6 @@
 """The reader pages: the text as written with its claims in place, their details, filters, access."""
 
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -110,13 +111,18 @@ def rendered_text(html: str) -> RenderedText:
     return reader.result
 
 
-def detail_templates(html: str) -> dict[str, str]:
-    """The server-rendered claim details, by claim key."""
-    return dict(
-        re.findall(
-            r'<template class="claim-template" id="detail-([^"]+)".*?>(.*?)</template>', html, re.S
-        )
-    )
+def claim_index(html: str) -> dict[str, list]:
+    """The page's index of its claims (#claim-index), by key, in text order:
+    [key, type, verdict, topics, counter-sources, host, public]."""
+    data = re.search(r'<script id="claim-index" type="application/json">(.*?)</script>', html, re.S)
+    return {row[0]: row for row in json.loads(data.group(1))}
+
+
+def panel(client, slug: str, key: str, status: int = 200) -> str:
+    """The details of one claim, as the page fetches them when it is selected."""
+    response = client.get(reverse("reader:claim-panel", args=[slug, key]))
+    assert response.status_code == status, response.content[:300]
+    return response.content.decode()
 
 
 def detail_url(slug: str) -> str:
@@ -168,7 +174,8 @@ def markup_claim():
 
 def test_markup_in_text_claims_and_evidence_renders_as_text(client, markup_claim):
     response = client.get(detail_url("markup"))
-    html = response.content.decode()
+    page_html = response.content.decode()
+    html = page_html + panel(client, "markup", "C001")
     for raw in [
         "<b>hello</b>",
         "<script>alert",
@@ -192,11 +199,14 @@ def test_markup_in_text_claims_and_evidence_renders_as_text(client, markup_claim
         "&lt;i&gt;Title&lt;/i&gt;",
     ]:
         assert escaped in html, escaped
-    rendered = rendered_text(html)
+    rendered = rendered_text(page_html)
     assert rendered.text == MARKUP_BODY
     assert [span["text"] for span in rendered.spans] == [markup_claim.quote]
-    # The only script on the page is the reader's own static file.
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/reader/reader.js">']
+    # The only script run on the page is the reader's own static file; the index is data.
+    assert re.findall(r"<script[^>]*>", page_html) == [
+        '<script id="claim-index" type="application/json">',
+        '<script src="/static/reader/reader.js">',
+    ]
 
 
 def test_only_web_addresses_become_links(client, markup_claim):
@@ -205,7 +215,7 @@ def test_only_web_addresses_become_links(client, markup_claim):
     source.url = "javascript:alert(1)"
     source.archived_url = "data:text/html,hi"
     source.save()
-    html = client.get(detail_url("markup")).content.decode()
+    html = client.get(detail_url("markup")).content.decode() + panel(client, "markup", "C001")
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert hrefs and not [h for h in hrefs if h.startswith(("javascript", "data:text"))]
     assert "data:text/html" not in html
@@ -218,7 +228,8 @@ def test_drafts_are_hidden_from_anonymous_readers(client, published_claim, draft
     html = client.get(detail_url(published_claim.document.slug)).content.decode()
     assert f'id="{published_claim.key}"' in html
     assert f'id="{draft_claim.key}"' not in html
-    assert draft_claim.key not in detail_templates(html)
+    assert list(claim_index(html)) == [published_claim.key]
+    panel(client, published_claim.document.slug, draft_claim.key, status=404)
     assert 'data-status="Draft"' not in html
     assert "<strong>1</strong> of 1 claim match" in html
     # The draft's words are still in the text, just not highlighted.
@@ -239,7 +250,7 @@ def test_a_curator_sees_drafts_marked_as_such(curator_browser, published_claim, 
     assert "is-unpublished" in spans[draft_claim.key]["attrs"]["class"].split()
     assert spans[draft_claim.key]["attrs"]["data-status"] == "Draft"
     assert "is-unpublished" not in spans[published_claim.key]["attrs"]["class"].split()
-    detail = detail_templates(html)[draft_claim.key]
+    detail = panel(curator_browser, published_claim.document.slug, draft_claim.key)
     assert "not published; only curators see this claim" in detail
     assert "Curator view" in html
     assert "Not yet published (curators only)" in html  # in the legend
@@ -251,7 +262,7 @@ def test_retracted_claims_stay_visible_and_marked(client, document):
     html = client.get(detail_url(document.slug)).content.decode()
     span = next(s for s in rendered_text(html).spans if s["attrs"].get("id") == claim.key)
     assert "is-retracted" in span["attrs"]["class"].split()
-    assert "<strong>Retracted</strong>" in detail_templates(html)[claim.key]
+    assert "<strong>Retracted</strong>" in panel(client, document.slug, claim.key)
 
 
 def test_unknown_document_is_404(client, document):
@@ -313,12 +324,7 @@ def test_filters_dim_the_other_claims_and_count_the_matches(
     spans = {s["attrs"]["id"]: s["attrs"]["class"].split() for s in rendered_text(html).spans}
     assert {key for key, classes in spans.items() if "is-dimmed" not in classes} == matching
     assert f"<strong>{len(matching)}</strong> of 2 claims match" in html
-    templates = re.findall(r'<template class="claim-template" ([^>]*)>', html)
-    assert (
-        'data-key="C001" data-type="statistic" data-verdict="supported" data-topics="trade"'
-        in (templates[0])
-    )
-    assert 'data-counter="1"' in templates[0]
+    assert claim_index(html)["C001"] == ["C001", "statistic", "supported", "trade", 1, "", 1]
 
 
 def test_filter_options_list_what_the_document_holds(client, filtered_document):
@@ -375,7 +381,8 @@ def sentence_document(number: int) -> Document:
 
 
 def test_reader_document_costs_a_fixed_number_of_queries():
-    """Sections, claims, their evidence with sources, and topics: 4 queries at 5 or 50 claims."""
+    """Sections, claims (whether each has counter-sources is a subquery) and topics: 3
+    queries at 5 or 50 claims. The evidence is not read: the panel fetches it."""
 
     def count(number):
         document = sentence_document(number)
@@ -388,13 +395,13 @@ def test_reader_document_costs_a_fixed_number_of_queries():
         document = Document.objects.get(pk=document.pk)
         with CaptureQueriesContext(connection) as context:
             page = reader_document(document, None)
-            for claim in page.claims:  # everything the template reads
-                [(e.source.title, e.date) for e in claim.sources + claim.counter_sources]
-                _ = (claim.claim.section, claim.topic_slugs)
+            for claim in page.claims:  # everything the template and the index read
+                _ = (claim.claim.quote, claim.topic_slugs, claim.has_counter_sources)
         assert len(page.claims) == number
+        assert all(claim.has_counter_sources for claim in page.claims)
         return len(context.captured_queries)
 
-    assert count(5) == count(50) == 4
+    assert count(5) == count(50) == 3
 
 
 def test_document_page_queries_do_not_grow_with_claims(client):
@@ -408,7 +415,7 @@ def test_document_page_queries_do_not_grow_with_claims(client):
             assert client.get(detail_url(document.slug)).status_code == 200
         return data_queries(context)
 
-    assert count(5) == count(50) == 5  # the document, then the four of reader_document
+    assert count(5) == count(50) == 4  # the document, then the three of reader_document
 
 
 def test_document_page_for_a_curator_queries_do_not_grow_with_claims(curator_browser):
@@ -486,9 +493,11 @@ def test_overlapping_claims_render_with_every_claim_reachable(client):
     assert rendered.text == document.body
     assert [s["attrs"].get("id") for s in rendered.spans] == ["C001"]
     assert rendered.anchors == {"C002": 6, "C003": 6}  # #C002 and #C003 land on C001's span
-    assert set(detail_templates(html)) == {"C001", "C002", "C003"}
-    assert 'data-host="C001"' in html
-    assert '<a href="#C002">C002</a>' in detail_templates(html)["C001"]
+    index = claim_index(html)
+    assert set(index) == {"C001", "C002", "C003"}
+    assert index["C002"][5] == index["C003"][5] == "C001"  # drawn inside C001's span
+    details = panel(client, document.slug, "C001")
+    assert '<a href="#C002">C002</a>' in details and '<a href="#C003">C003</a>' in details
 
 
 def test_a_claim_crossing_a_section_boundary_is_split_and_keeps_one_id():

@@ -7,7 +7,7 @@ from django.utils.html import escape
 from claims.models import Claim, Document
 from core.visibility import PUBLIC_CLAIM_STATUSES
 from tests.conftest import SEED_SLUG
-from tests.reader.test_reader import detail_templates, detail_url, rendered_text
+from tests.reader.test_reader import claim_index, detail_url, panel, rendered_text
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +56,10 @@ def test_claims_in_review_are_not_in_the_public_seed_page(seed_page):
     html = response.content.decode()
     hidden = [claim for claim in claims if claim.status not in PUBLIC_CLAIM_STATUSES]
     assert hidden, "the seed keeps some claims in review; this test needs at least one"
-    templates = detail_templates(html)
+    index = claim_index(html)
     for claim in hidden:
         assert f'id="{claim.key}"' not in html
-        assert claim.key not in templates
+        assert claim.key not in index
         assert claim.paraphrase not in html
     public = len(claims) - len(hidden)
     assert f"<strong>{public}</strong> of {public} claims match" in html
@@ -71,8 +71,8 @@ def test_seed_sections_are_headings_and_every_claim_has_its_details(seed_page):
     rendered = rendered_text(html)
     assert rendered.headings == ["I", "II", "III", "IV"]
     assert rendered.added_headings == []
-    templates = detail_templates(html)
-    assert list(templates) == [c.key for c in claims if c.status in PUBLIC_CLAIM_STATUSES]
+    index = claim_index(html)
+    assert list(index) == [c.key for c in claims if c.status in PUBLIC_CLAIM_STATUSES]
 
 
 def test_seed_claim_details_show_sources_and_counter_sources(seed_page):
@@ -83,7 +83,7 @@ def test_seed_claim_details_show_sources_and_counter_sources(seed_page):
     evidence = list(claim.evidence.select_related("source"))
     counters = [item for item in evidence if item.stance != "supports"]
     assert counters, "the seed's C061 has counter-sources"
-    detail = detail_templates(response.content.decode())["C061"]
+    detail = panel(Client(), SEED_SLUG, "C061")
     counter_part = detail.split("Counter-sources", 1)[1]
     for item in counters:
         assert escape_text(item.source.title) in counter_part

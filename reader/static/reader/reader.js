@@ -1,10 +1,12 @@
 /*
  * Claimbase reader: open a claim's details in the panel (click, tap, Enter or Space, or a
- * #Cnnn link), step through the claims in text order, and filter them.
+ * #Cnnn link), step through the claims in text order, filter them and find words in them.
  *
- * The details are rendered by the server into <template id="detail-KEY"> elements (escaped
- * by Django); this script only clones them, so no text is ever parsed as HTML here.
- * Plain ES2017, no dependencies, no network requests.
+ * The page carries only the text and a small index of its claims (#claim-index: key,
+ * type, verdict, topics, counter-sources, host, public). A claim's details are fetched
+ * when it is selected, as an HTML fragment the server rendered and escaped
+ * (/documents/<slug>/claims/<key>/panel/), so the page does not grow with the evidence.
+ * Plain ES2017, no dependencies; the only requests go to the same site.
  */
 (function () {
   "use strict";
@@ -14,19 +16,26 @@
   var panel = document.getElementById("claim-panel");
   var panelBody = document.getElementById("panel-body");
   var text = document.getElementById("document-text");
-  if (!panel || !panelBody || !text) {
+  var indexData = document.getElementById("claim-index");
+  if (!panel || !panelBody || !text || !indexData) {
     return;
   }
+  var claimsUrl = panel.dataset.claimsUrl;
   var closeButton = panel.querySelector("[data-action='close']");
-  var intro = panelBody.cloneNode(true).childNodes;
-  var introNodes = Array.prototype.slice.call(intro);
+  var position = document.getElementById("panel-position");
+  var introNodes = Array.prototype.slice.call(panelBody.cloneNode(true).childNodes);
   var form = document.getElementById("filters");
   var count = document.getElementById("match-count");
 
-  var templates = Array.prototype.slice.call(document.querySelectorAll("template.claim-template"));
-  var order = templates.map(function (t) { return t.dataset.key; });
+  var order = [];
   var byKey = {};
-  templates.forEach(function (t) { byKey[t.dataset.key] = t; });
+  JSON.parse(indexData.textContent).forEach(function (row) {
+    order.push(row[0]);
+    byKey[row[0]] = {
+      type: row[1], verdict: row[2], topics: row[3] ? row[3].split(" ") : [],
+      counter: row[4] === 1, host: row[5], isPublic: row[6] === 1,
+    };
+  });
 
   var spans = {};
   Array.prototype.forEach.call(text.querySelectorAll(".claim[data-key]"), function (el) {
@@ -34,15 +43,21 @@
   });
 
   var current = null;
-  var matching = null; // keys matching the filters; null when no filter is set
+  var matching = null; // keys matching the filters, in text order; null when no filter is set
+  var fragments = {}; // key -> HTML of its panel, once fetched
+  var request = 0; // the latest selection; an older answer arriving late is dropped
 
   /* The spans showing a claim: its own, or those of the claim it is drawn inside. */
   function spansOf(key) {
     if (spans[key]) {
       return spans[key];
     }
-    var host = byKey[key] && byKey[key].dataset.host;
+    var host = byKey[key] && byKey[key].host;
     return host && spans[host] ? spans[host] : [];
+  }
+
+  function textOf(key) {
+    return spansOf(key).map(function (el) { return el.textContent; }).join("").toLowerCase();
   }
 
   function deselect() {
@@ -66,19 +81,77 @@
     }
   }
 
-  function open(key, options) {
-    var template = byKey[key];
-    if (!template) {
-      return false;
+  /* "3 of 43 matches" within the filters, else "5 of 215 claims". */
+  function positionText(key) {
+    if (!byKey[key]) {
+      return "";
     }
+    if (matching) {
+      var at = matching.indexOf(key);
+      var noun = matching.length === 1 ? " match" : " matches";
+      return at === -1
+        ? "Not among the " + matching.length + noun
+        : (at + 1) + " of " + matching.length + noun;
+    }
+    return (order.indexOf(key) + 1) + " of " + order.length + " claims";
+  }
+
+  function showPosition(key) {
+    var words = positionText(key);
+    position.textContent = words;
+    var slot = panelBody.querySelector(".detail-count");
+    if (slot) {
+      slot.textContent = words ? " · " + words : "";
+    }
+  }
+
+  function show(key, html, options) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html; // the server's own escaped fragment
+    panelBody.replaceChildren(holder.content);
+    panel.scrollTop = 0;
+    showPosition(key);
+    var own = spansOf(key);
+    if (own.length) {
+      reveal(own[0]); // again: on a phone the sheet has grown to hold the details
+    }
+    if (options.focus !== false) {
+      var heading = panelBody.querySelector(".detail-heading");
+      (heading || panel).focus({ preventScroll: true });
+    }
+  }
+
+  function message(words) {
+    var p = document.createElement("p");
+    p.className = "panel-loading";
+    p.textContent = words;
+    panelBody.replaceChildren(p);
+  }
+
+  function fetchPanel(key) {
+    var url = claimsUrl + encodeURIComponent(key) + "/panel/";
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } }).then(
+      function (response) {
+        if (response.ok || response.status === 404) {
+          return response.text().then(function (html) {
+            if (response.ok) {
+              fragments[key] = html;
+            }
+            return html;
+          });
+        }
+        throw new Error("the server answered " + response.status);
+      }
+    );
+  }
+
+  function open(key, options) {
     options = options || {};
     deselect();
     current = key;
-    panelBody.replaceChildren(template.content.cloneNode(true));
     panel.classList.add("is-open");
     document.body.classList.add("panel-open");
     closeButton.hidden = false;
-    panel.scrollTop = 0;
     var own = spansOf(key);
     own.forEach(function (el) {
       el.classList.add("is-selected");
@@ -90,18 +163,35 @@
     if (own.length) {
       reveal(own[0]);
     }
-    if (options.focus !== false) {
-      var heading = panelBody.querySelector(".detail-heading");
-      (heading || panel).focus({ preventScroll: true });
+    var ticket = ++request;
+    if (fragments[key]) {
+      show(key, fragments[key], options);
+      return;
     }
-    return true;
+    message("Loading claim " + key + "…");
+    position.textContent = "";
+    fetchPanel(key).then(
+      function (html) {
+        if (ticket === request) {
+          show(key, html, options);
+        }
+      },
+      function (error) {
+        if (ticket === request) {
+          message("The details of claim " + key + " could not be loaded (" + error.message +
+            "). Select it again to retry.");
+        }
+      }
+    );
   }
 
   function close() {
     var key = current;
     deselect();
     current = null;
+    request++;
     panelBody.replaceChildren.apply(panelBody, introNodes.map(function (n) { return n.cloneNode(true); }));
+    position.textContent = "";
     panel.classList.remove("is-open");
     document.body.classList.remove("panel-open");
     closeButton.hidden = true;
@@ -114,17 +204,19 @@
 
   /* Previous / next claim in text order, among those matching the filters (if any match). */
   function step(delta) {
-    var candidates = matching && matching.size ? order.filter(function (k) { return matching.has(k); }) : order;
+    var candidates = matching && matching.length ? matching : order;
     if (!candidates.length) {
       return;
     }
     var target;
-    if (current === null) {
+    if (current === null || !byKey[current]) {
       target = delta > 0 ? candidates[0] : candidates[candidates.length - 1];
     } else {
       var index = order.indexOf(current);
+      var wanted = {};
+      candidates.forEach(function (k) { wanted[k] = true; });
       for (var i = index + delta; i >= 0 && i < order.length; i += delta) {
-        if (candidates.indexOf(order[i]) !== -1) {
+        if (wanted[order[i]]) {
           target = order[i];
           break;
         }
@@ -189,14 +281,21 @@
     }
   });
 
-  window.addEventListener("hashchange", function () {
+  /* A #fragment names a claim unless it is the id of something else (#main, #section-2). */
+  function claimInHash() {
     var key = keyFromHash();
+    var el = key && document.getElementById(key);
+    return key && !(el && !el.dataset.key) ? key : "";
+  }
+
+  window.addEventListener("hashchange", function () {
+    var key = claimInHash();
     if (key && key !== current) {
       open(key);
     }
   });
 
-  /* --- Filters ----------------------------------------------------------------------- */
+  /* --- Filters and finding words ----------------------------------------------------- */
 
   function readFilters() {
     return {
@@ -204,57 +303,75 @@
       verdict: form.elements.verdict.value,
       topic: form.elements.topic.value,
       counter: form.elements.counter.checked,
+      find: form.elements.find.value.trim().replace(/\s+/g, " "),
     };
   }
 
-  function matches(template, f) {
-    var d = template.dataset;
-    return (
-      (!f.type || d.type === f.type) &&
-      (!f.verdict || d.verdict === f.verdict) &&
-      (!f.topic || d.topics.split(" ").indexOf(f.topic) !== -1) &&
-      (!f.counter || d.counter === "1")
-    );
+  function matches(key, f, words) {
+    var d = byKey[key];
+    if (
+      (f.type && d.type !== f.type) ||
+      (f.verdict && d.verdict !== f.verdict) ||
+      (f.topic && d.topics.indexOf(f.topic) === -1) ||
+      (f.counter && !d.counter)
+    ) {
+      return false;
+    }
+    if (!words.length) {
+      return true;
+    }
+    var own = textOf(key);
+    return words.every(function (word) { return own.indexOf(word) !== -1; });
   }
 
   function applyFilters(updateUrl) {
     var f = readFilters();
-    var active = Boolean(f.type || f.verdict || f.topic || f.counter);
-    matching = new Set();
-    templates.forEach(function (t) {
-      var ok = matches(t, f);
+    var words = f.find ? f.find.toLowerCase().split(" ") : [];
+    var active = Boolean(f.type || f.verdict || f.topic || f.counter || words.length);
+    var found = [];
+    order.forEach(function (key) {
+      var ok = matches(key, f, words);
       if (ok) {
-        matching.add(t.dataset.key);
+        found.push(key);
       }
-      (spans[t.dataset.key] || []).forEach(function (el) {
+      (spans[key] || []).forEach(function (el) {
         el.classList.toggle("is-dimmed", !ok);
       });
     });
-    if (!active) {
-      matching = null;
-    }
-    var n = matching ? matching.size : templates.length;
+    matching = active ? found : null;
+    var n = found.length;
     var strong = document.createElement("strong");
     strong.textContent = String(n);
-    var rest = " of " + templates.length + " claim" + (templates.length === 1 ? "" : "s") +
+    var rest = " of " + order.length + " claim" + (order.length === 1 ? "" : "s") +
       " match" + (active ? "; the others are dimmed." : ".");
     count.replaceChildren(strong, document.createTextNode(rest));
+    if (current !== null) {
+      showPosition(current);
+    }
     if (updateUrl) {
       var params = new URLSearchParams();
       if (f.type) { params.set("type", f.type); }
       if (f.verdict) { params.set("verdict", f.verdict); }
       if (f.topic) { params.set("topic", f.topic); }
       if (f.counter) { params.set("counter", "1"); }
+      if (f.find) { params.set("find", f.find); }
       var query = params.toString();
       history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
     }
   }
 
   if (form) {
-    form.addEventListener("change", function () { applyFilters(true); });
+    form.addEventListener("change", function (event) {
+      if (event.target.name !== "find") {
+        applyFilters(true);
+      }
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       applyFilters(true);
+      if (matching && matching.length) {
+        open(matching[0], { updateHash: true }); // "1 of N matches"
+      }
     });
     var clear = form.querySelector(".clear-filters");
     if (clear) {
@@ -264,6 +381,7 @@
         form.elements.verdict.value = "";
         form.elements.topic.value = "";
         form.elements.counter.checked = false;
+        form.elements.find.value = "";
         applyFilters(true);
       });
     }
@@ -274,9 +392,9 @@
     }
   }
 
-  /* --- A #Cnnn link opens that claim ------------------------------------------------- */
+  /* --- A #Cnnn link opens that claim (or says why it cannot) -------------------------- */
 
-  var initial = keyFromHash();
+  var initial = claimInHash();
   if (initial) {
     open(initial, { focus: false }); // the page has just loaded: leave focus where it starts
   }
