@@ -178,6 +178,7 @@ def test_no_reader_page_shows_an_anonymous_reader_anything_of_a_draft(world):
         "claim-detail",
         "claim-list",
         "document-claims",
+        "claim-panel",
         "about",
     }
     for pattern in pages:
@@ -188,5 +189,8 @@ def test_no_reader_page_shows_an_anonymous_reader_anything_of_a_draft(world):
     # The marker is there for a curator, so the test would notice a leak.
     curator_view = Client()
     curator_view.force_login(user_with_permissions("viewer", visibility.UNPUBLISHED_PERMISSION))
-    url = reverse("reader:document-detail", kwargs={"slug": draft.document.slug})
+    url = reverse("reader:claim-panel", kwargs={"slug": draft.document.slug, "key": draft.key})
     assert SECRET in curator_view.get(url).content.decode()
+    # ...and the same address tells an anonymous reader only that it is not published.
+    response = client.get(url)
+    assert response.status_code == 404 and SECRET not in response.content.decode()
