@@ -100,6 +100,14 @@ class DocumentAdmin(OnRecordDeletionMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_claim_counts(request.user).defer("body")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body":
+            # The text exactly as published: a form strips white space at both ends by
+            # default, which changes the body's fingerprint and shifts every claim's offsets.
+            field.strip = False
+        return field
+
     @admin.display(description="claims", ordering="claim_count")
     def claim_count(self, document):
         return document.claim_count

@@ -90,3 +90,20 @@ def test_a_document_body_is_stored_exactly_as_sent(curator_client):
     document = Document.objects.get(slug="verbatim")
     assert document.body == body
     assert document.body_sha256 == hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def test_the_admin_keeps_a_body_verbatim_too(admin_client):
+    body = "\n  Trade grew two hundred times since 1979.\n"
+    response = admin_client.post(
+        "/admin/claims/document/add/",
+        {
+            "title": "Verbatim in the admin",
+            "slug": "verbatim-admin",
+            "body": body,
+            "language": "en",
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Document.objects.get(slug="verbatim-admin").body == body
