@@ -100,3 +100,12 @@ class CorrectionKind(models.TextChoices):
 
     CORRECTION = "correction", "Correction"
     UPDATE = "update", "Update (a trivial edit)"
+
+
+class Finding(models.TextChoices):
+    """What the machine found when it looked for an excerpt in the stored copies of its
+    source (claims/excerpt_finding.py); apart from a curator's "verified"."""
+
+    FOUND = "found", "Found in a stored copy"
+    NOT_FOUND = "not_found", "Not found in the stored copies"
+    NO_SNAPSHOT = "no_snapshot", "No stored copy to check"

@@ -18,6 +18,7 @@ from .choices import (
     ClaimStatus,
     ClaimType,
     CopyKind,
+    Finding,
     Stance,
     Verdict,
 )
@@ -465,6 +466,21 @@ class Evidence(TimeStampedModel):
         editable=False,
         help_text="Where the text was read, derived from the address read (claims/copies.py).",
     )
+    # The machine's finding (manage.py verify_excerpts), kept apart from `verified`.
+    found = models.CharField(max_length=16, choices=Finding.choices, blank=True, editable=False)
+    found_in = models.ForeignKey(
+        "sources.Snapshot",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The stored copy the excerpt was found in.",
+    )
+    found_at = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="Where in that copy's text."
+    )
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = EvidenceManager()

@@ -188,9 +188,10 @@ class ClaimQuerySet(VisibleQuerySet):
             "topics",
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.select_related("source").order_by(
-                    "stance", "source__key"
-                ),
+                # The stored copy an excerpt was found in, without its (long) text.
+                queryset=Evidence.objects.select_related("source", "found_in")
+                .defer("found_in__text")
+                .order_by("stance", "source__key"),
             ),
         )
 

@@ -13,7 +13,7 @@ from django.db import transaction
 # The models curators edit, by app.
 EDITED_MODELS = {
     "claims": ["document", "section", "claim", "evidence", "topic"],
-    "sources": ["source"],
+    "sources": ["source", "snapshot"],
 }
 CURATOR_PERMISSIONS = [
     f"{app}.{action}_{model}"

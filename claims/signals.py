@@ -4,6 +4,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from sources.models import Source
+from sources.snapshots import snapshot_added
 
 from .copies import copy_kind
 from .models import Evidence
@@ -19,3 +20,11 @@ def copy_kind_follows_source_url(sender, instance: Source, raw=False, **kwargs):
         kind = copy_kind(evidence.consulted_url, instance.url)
         if kind != evidence.copy_kind:
             Evidence.objects.filter(pk=evidence.pk).update(copy_kind=kind)
+
+
+@receiver(snapshot_added, dispatch_uid="claims.verify_excerpts_on_new_snapshot")
+def verify_excerpts_on_new_snapshot(sender, snapshot, **kwargs):
+    """Every new copy of a source is searched for the excerpts of that source's evidence."""
+    from .excerpt_finding import verify_excerpts
+
+    verify_excerpts(source_key=snapshot.source.key)

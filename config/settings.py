@@ -211,6 +211,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Stored files (snapshots of sources): the file system under var/media by default; any
+# Django storage backend (e.g. S3-compatible object storage with django-storages) by
+# setting STORAGES["default"] here. They are never served from the site's own origin.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+SNAPSHOT_MAX_BYTES = int(os.environ.get("SNAPSHOT_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, without a manifest: pages render before (or without) collectstatic.

@@ -68,6 +68,7 @@ RULES: dict[str, Rule] = {
     "claims.claim": public_with_claim(),
     "claims.evidence": public_with_claim("claim"),
     "sources.source": public_with_claim("evidence__claim", many=True),
+    "sources.snapshot": public_with_claim("source__evidence__claim", many=True),
     # The texts themselves are published; their claim counts follow the claims (visible_q).
     "claims.document": ALWAYS_PUBLIC,
     "claims.section": ALWAYS_PUBLIC,

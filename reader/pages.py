@@ -609,9 +609,9 @@ def claim_for_page(document: Document, key: str, user) -> Claim | None:
             "topics",
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.select_related("source").order_by(
-                    "stance", "source__key"
-                ),
+                queryset=Evidence.objects.select_related("source", "found_in")
+                .defer("found_in__text")
+                .order_by("stance", "source__key"),
             ),
         )
         .first()

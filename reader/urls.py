@@ -12,6 +12,8 @@ urlpatterns = [
     path("claims/", views.claim_list, name="claim-list"),
     path("documents/<slug:slug>/claims/", views.claim_list, name="document-claims"),
     path("documents/<slug:slug>/", views.document_detail, name="document-detail"),
+    path("snapshots/<int:pk>/", views.snapshot_text, name="snapshot-text"),
+    path("snapshots/<int:pk>/file/", views.snapshot_file, name="snapshot-file"),
     path(
         "documents/<slug:slug>/claims/<str:key>/",
         views.claim_detail,

@@ -2,7 +2,7 @@
 
 import json
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from claims.research.claimreview import (
     is_reviewed,
 )
 from core.visibility import can_see_unpublished
+from sources.models import Snapshot
 
 from .csp import content_security_policy
 from .pages import (
@@ -216,3 +217,49 @@ def claim_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         },
         status=400 if table.errors else 200,
     )
+
+
+SNAPSHOT_MARK_LENGTH = 300
+
+
+@require_safe
+@content_security_policy
+def snapshot_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The text of a stored copy of a source, as text, with the place `?at=` marked.
+
+    The copy's own HTML is never served from this site (its scripts would run as ours):
+    the reader sees the extracted text, escaped, and may download the file as an attachment.
+    """
+    snapshot = get_object_or_404(
+        Snapshot.objects.visible_to(request.user).select_related("source"), pk=pk
+    )
+    text = snapshot.text
+    try:
+        at = min(max(int(request.GET.get("at", "")), 0), len(text))
+    except ValueError:
+        at = None
+    context = {"snapshot": snapshot, "source": snapshot.source, "text": text}
+    if at is not None:
+        end = text.find(" ", at + SNAPSHOT_MARK_LENGTH)
+        end = len(text) if end == -1 else end
+        context.update(before=text[:at], marked=text[at:end], after=text[end:])
+    return render(request, "reader/snapshot_text.html", context)
+
+
+@require_safe
+def snapshot_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The stored bytes, as a download with a type no browser renders as a page."""
+    snapshot = get_object_or_404(Snapshot.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = snapshot.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("The stored file of this copy is missing.") from error
+    extension = snapshot.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{snapshot.source.key}-{snapshot.retrieved_on}.{extension}",
+        content_type="application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -9,7 +9,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import VersionedModelForm
 
 from .authors import format_authors, parse_authors
-from .models import Source
+from .models import Snapshot, Source
+from .snapshots import SnapshotRefused, extract_text, media_type_of, snapshot_create
 
 
 class AuthorsField(forms.CharField):
@@ -123,3 +124,66 @@ class SourceAdmin(SimpleHistoryAdmin):
     @admin.display(description="claims contradicted/qualified", ordering="counters_count")
     def counters(self, source):
         return source.counters_count
+
+
+class SnapshotUploadForm(forms.ModelForm):
+    """A saved page, PDF or text file, uploaded: checked and its text extracted on save."""
+
+    upload = forms.FileField(help_text="The copy as read: HTML page, PDF or UTF-8 text.")
+
+    class Meta:
+        model = Snapshot
+        fields = ["source", "url", "retrieved_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is not None:
+            data = upload.read()
+            try:
+                media_type = media_type_of(data, None)
+                extract_text(data, media_type)
+            except SnapshotRefused as error:
+                raise ValidationError({"upload": str(error)}) from error
+            cleaned["data"] = data
+        return cleaned
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(SimpleHistoryAdmin):
+    """Stored copies of sources. Added by upload (or `manage.py snapshot_source`); a stored
+    copy is evidence of what was read, so it is never edited, only added or deleted."""
+
+    list_display = ["source", "url", "retrieved_on", "media_type", "size"]
+    list_filter = ["media_type"]
+    search_fields = ["source__key", "source__title", "url"]
+    autocomplete_fields = ["source"]
+    date_hierarchy = "retrieved_on"
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = SnapshotUploadForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["source", "url", "retrieved_on", "upload"]
+        return ["source", "url", "retrieved_on", "media_type", "size", "sha256", "file", "text"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        stored = snapshot_create(
+            source=form.cleaned_data["source"],
+            data=form.cleaned_data["data"],
+            url=form.cleaned_data["url"],
+            retrieved_on=form.cleaned_data["retrieved_on"],
+        )
+        obj.__dict__.update({k: v for k, v in stored.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        pass  # a snapshot has no inlines or many-to-many fields

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, bounded_text
+from core.visibility import VisibleQuerySet
 
 from .choices import DatePrecision, Reliability, SourceKind
 from .querysets import SourceQuerySet
@@ -158,3 +159,51 @@ class Source(TimeStampedModel):
             return []
         parts = [self.published_on.year, self.published_on.month, self.published_on.day]
         return parts[: {"year": 1, "month": 2, "day": 3}[self.date_precision]]
+
+
+class SnapshotMediaType(models.TextChoices):
+    HTML = "text/html", "HTML page"
+    PDF = "application/pdf", "PDF"
+    TEXT = "text/plain", "plain text"
+
+
+class SnapshotManager(models.Manager.from_queryset(VisibleQuerySet)):
+    def get_by_natural_key(self, source_key, sha256):
+        return self.get(source__key=source_key, sha256=sha256)
+
+
+class Snapshot(TimeStampedModel):
+    """One stored copy of a source as it was read: the bytes, where and when, and its text.
+
+    Excerpts are checked against `text` (claims/excerpts.py). The file is kept through
+    Django's storage API (the file system by default, any backend by configuration) and is
+    never served as HTML from this site: the text is shown as text, the file downloaded.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
+    url = models.URLField(max_length=1000, help_text="The address this copy was read at.")
+    retrieved_on = models.DateField(help_text="When the copy was retrieved.")
+    media_type = models.CharField(max_length=32, choices=SnapshotMediaType.choices)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the stored bytes.")
+    file = models.FileField(upload_to="snapshots/", max_length=300)
+    text = bounded_text(5_000_000, blank=True, help_text="The text extracted from the copy.")
+
+    history = HistoricalRecords()
+    objects = SnapshotManager()
+
+    class Meta:
+        ordering = ["source", "-retrieved_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "sha256"], name="%(app_label)s_%(class)s_unique_copy"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source.key} as read at {self.url} on {self.retrieved_on}"
+
+    def natural_key(self):
+        return (*self.source.natural_key(), self.sha256)
+
+    natural_key.dependencies = ["sources.source"]

@@ -32,6 +32,19 @@ def fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def media_in_a_temporary_directory(settings, tmp_path):
+    """Stored files (snapshots) of a test go to its own directory, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def no_derived_data_cache(settings):
     """Counts and facets are not cached across a test's writes: its transaction never
     commits, so the data version never moves (tests of the cache turn it back on)."""

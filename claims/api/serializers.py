@@ -74,6 +74,18 @@ class EmbeddedEvidenceSerializer(serializers.ModelSerializer):
     """One source or counter-source as a claim shows it: the work, and what it says."""
 
     source = SourceBriefSerializer(read_only=True)
+    # The machine's finding (found / not_found / no_snapshot, empty when not checked): the
+    # stored copy the excerpt was found in (its id, address, retrieval date) and where in
+    # its text; the copy's text is at /snapshots/<found_in>/?at=<found_at>.
+    found_in = serializers.IntegerField(
+        source="found_in.id", read_only=True, allow_null=True, default=None
+    )
+    found_in_url = serializers.CharField(
+        source="found_in.url", read_only=True, allow_null=True, default=None
+    )
+    found_in_retrieved_on = serializers.DateField(
+        source="found_in.retrieved_on", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Evidence
@@ -88,6 +100,11 @@ class EmbeddedEvidenceSerializer(serializers.ModelSerializer):
             "verified",
             "consulted_url",
             "copy_kind",
+            "found",
+            "found_in",
+            "found_in_url",
+            "found_in_retrieved_on",
+            "found_at",
         ]
         read_only_fields = fields
 

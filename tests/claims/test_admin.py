@@ -1,5 +1,7 @@
 """The curator's desk: every admin page renders, the claim page has both inlines, offsets come from the quote."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.db import connection
@@ -7,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim
+from sources.snapshots import snapshot_create
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +22,12 @@ def seeded(published_claim, draft_claim):
     """The published claim has its source (from the factory) and gets a counter-source."""
     EvidenceFactory(claim=published_claim, stance="contradicts", excerpt="Lower figure.")
     published_claim.topics.add(TopicFactory())
+    snapshot_create(
+        source=published_claim.evidence.first().source,
+        data=b"A stored copy of the source.",
+        url="https://example.org/copy",
+        retrieved_on=datetime.date(2026, 1, 1),
+    )
     return published_claim
 
 
