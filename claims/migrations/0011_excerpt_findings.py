@@ -20,7 +20,7 @@ def reapply_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0008_desk_queue_and_notes'),
+        ('claims', '0010_facets_index'),
         ('sources', '0005_snapshots'),
     ]
 
