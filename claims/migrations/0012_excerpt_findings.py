@@ -20,7 +20,7 @@ def reapply_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0010_facets_index'),
+        ('claims', '0011_section_claims_restrict'),
         ('sources', '0005_snapshots'),
     ]
 
