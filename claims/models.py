@@ -128,6 +128,48 @@ class Document(KeptOnRecord, TimeStampedModel):
         return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
 
 
+class DocumentVersionManager(models.Manager.from_queryset(VisibleQuerySet)):
+    def get_by_natural_key(self, document_slug, number):
+        return self.get(document__slug=document_slug, number=number)
+
+
+class DocumentVersion(TimeStampedModel):
+    """One text of a document: the one it was first curated on, and each revision since
+    (a correction, another release). The document's body is always the latest; earlier
+    texts stay readable with where each claim stood in them (`anchors`)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    body_sha256 = models.CharField(max_length=64)
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True, help_text="Where this text was published.")
+    publisher = models.CharField(max_length=300, blank=True)
+    note = bounded_text(2_000, blank=True)
+    anchors = models.JSONField(
+        default=dict, blank=True, help_text="Claim key -> [start, end] in this text."
+    )
+
+    history = HistoricalRecords()
+    objects = DocumentVersionManager()
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="%(app_label)s_%(class)s_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document.slug} version {self.number}"
+
+    def natural_key(self):
+        return (*self.document.natural_key(), self.number)
+
+    natural_key.dependencies = ["claims.document"]
+
+
 class SectionManager(models.Manager.from_queryset(VisibleQuerySet)):
     def get_by_natural_key(self, document_slug, label):
         return self.get(document__slug=document_slug, label=label)
@@ -270,6 +312,17 @@ class Claim(KeptOnRecord, TimeStampedModel):
         ),
     )
 
+    anchored_version = models.ForeignKey(
+        "DocumentVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="lost_claims",
+        help_text="Set when a revision of the text lost this claim: it stays anchored in "
+        "this earlier version's text until a curator places it again.",
+    )
+
     history = HistoricalRecords(m2m_fields=[topics])
     objects = ClaimManager()
 
@@ -321,7 +374,9 @@ class Claim(KeptOnRecord, TimeStampedModel):
     def clean(self):
         errors = {}
         if self.document_id is not None and self.start is not None and self.end is not None:
-            body = self.document.body
+            # A claim lost in a revision stays anchored in the text it was made on.
+            version = self.anchored_version if self.anchored_version_id else None
+            body = version.body if version is not None else self.document.body
             if self.end > len(body) or body[self.start : self.end] != self.quote:
                 errors["quote"] = (
                     f"The document text at {self.start}–{self.end} is not the quote "

@@ -72,6 +72,9 @@ RULES: dict[str, Rule] = {
     # The texts themselves are published; their claim counts follow the claims (visible_q).
     "claims.document": ALWAYS_PUBLIC,
     "claims.section": ALWAYS_PUBLIC,
+    # A document's earlier texts are public like its text; their `anchors` name claims of
+    # every status, so a page showing them filters the keys through the claim rule.
+    "claims.documentversion": ALWAYS_PUBLIC,
     "claims.topic": ALWAYS_PUBLIC,
     # Who reviewed or moved a claim is curators' record, not shown to readers.
     "accounts.person": NEVER_PUBLIC,

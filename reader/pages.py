@@ -312,7 +312,7 @@ def claims_for_reader(document: Document, user) -> list[ReaderClaim]:
     """
     claims = (
         Claim.objects.visible_to(user)
-        .filter(document=document)
+        .filter(document=document, anchored_version__isnull=True)
         .only(
             "id",
             "document_id",
