@@ -13,16 +13,18 @@ review when the verdict changed. Comparing before and after, instead of trusting
 caller to list what it touched, catches every path that goes through it alike.
 """
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from .choices import ClaimStatus
-from .models import Claim, Document, Evidence, Topic
+from .choices import ClaimStatus, CorrectionKind
+from .models import Claim, Correction, Document, Evidence, Topic
 from .workflow import person_of
 
 # Statuses in which a claim is on the public record (core.visibility shows these too).
@@ -142,8 +144,8 @@ class SubstanceEdit:
                 restamp_review(claim, self.user)
         return changed
 
-    def record(self, claim: Claim, changes: list[dict]) -> None:
-        """A reviewer's change to a claim on the record: it needs a reason (recorded in part 2)."""
+    def record(self, claim: Claim, changes: list[dict]) -> Correction:
+        """A reviewer's change to a claim on the record: a public correction, with a reason."""
         if not self.reason:
             raise ValidationError(
                 {
@@ -153,6 +155,17 @@ class SubstanceEdit:
                     ]
                 }
             )
+        correction = Correction(
+            claim=claim,
+            kind=self.kind or CorrectionKind.CORRECTION,
+            reason=self.reason,
+            changes=json.loads(json.dumps(changes, cls=DjangoJSONEncoder)),
+            made_by=person_of(self.user),
+        )
+        correction.full_clean()
+        correction._history_user = self.user
+        correction.save()
+        return correction
 
 
 @contextmanager
@@ -196,6 +209,13 @@ class OnRecordDeletion(ProtectedError):
         self.detail, self.counts = detail, counts
 
 
+def was_published(claim: Claim) -> bool:
+    """A claim sent back to review (or on to draft) was public once: it is not deleted."""
+    return claim.pk is not None and (
+        claim.corrections.exists() or claim.history.filter(status__in=ON_RECORD).exists()
+    )
+
+
 def deletion_refusal(instance) -> OnRecordDeletion | None:
     """Why this row may not be deleted, if claims on the record depend on it.
 
@@ -206,11 +226,11 @@ def deletion_refusal(instance) -> OnRecordDeletion | None:
     delete() (tests, an operator's shell) is not stopped.
     """
     if isinstance(instance, Claim):
-        if not is_on_record(instance):
+        if not (is_on_record(instance) or was_published(instance)):
             return None
         return OnRecordDeletion(
-            f"Claim {instance.key} is {instance.status}: it stays on the public record. "
-            "Retract it (a reviewer) instead of deleting it.",
+            f"Claim {instance.key} is {instance.status} and has been on the public record: it "
+            "stays there. Retract it (a reviewer) instead of deleting it.",
             {"claims": 1},
         )
     if isinstance(instance, Document | Topic):

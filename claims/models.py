@@ -4,8 +4,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, bounded_text
@@ -18,6 +20,7 @@ from .choices import (
     ClaimStatus,
     ClaimType,
     CopyKind,
+    CorrectionKind,
     Finding,
     Stance,
     Verdict,
@@ -600,3 +603,91 @@ class CounterEvidence(Evidence):
         proxy = True
         verbose_name = "counter-source"
         verbose_name_plural = "counter-sources (contradicting or qualifying)"
+
+
+class CorrectionManager(models.Manager.from_queryset(VisibleQuerySet)):
+    def get_by_natural_key(self, document_slug, claim_key, made_at):
+        return self.get(claim__document__slug=document_slug, claim__key=claim_key, made_at=made_at)
+
+
+class Correction(models.Model):
+    """A change to a claim on the public record, as readers see it: when, what and why.
+
+    Recorded by claims.editing when a reviewer changes a published or retracted claim's
+    substance; public with its claim (core.visibility), listed newest first (IFCN's open
+    corrections). `changes` lists {"field", "old", "new"} (an evidence row's as a whole).
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
+    made_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(
+        max_length=16, choices=CorrectionKind.choices, default=CorrectionKind.CORRECTION
+    )
+    reason = bounded_text(2_000, help_text="Why the claim changed, for readers.")
+    changes = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    made_by = models.ForeignKey(
+        "accounts.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The reviewer who made the change.",
+    )
+
+    history = HistoricalRecords()
+    objects = CorrectionManager()
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        constraints = [
+            choices_valid("kind", CorrectionKind),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="%(app_label)s_%(class)s_reason_given"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.claim.key}, {self.made_at:%Y-%m-%d}"
+
+    def natural_key(self):
+        return (*self.claim.natural_key(), self.made_at.isoformat())
+
+    natural_key.dependencies = ["claims.claim"]
+
+    @property
+    def described_changes(self) -> list[dict]:
+        """The changes as readers read them: {"what", "old", "new"} in words."""
+        return [describe_change(change) for change in self.changes]
+
+
+CHANGE_LABELS = {
+    "quote": "Quote", "start": "Start offset", "end": "End offset", "paraphrase": "Paraphrase",
+    "claim_type": "Type", "checkable": "Checkable", "attributed_to": "Attributed to",
+    "verdict": "Verdict", "verdict_summary": "Summary", "same_as": "Same claim as",
+    "document": "Document", "section": "Section", "key": "Key",
+}  # fmt: skip
+CHOICE_LABELS = {"verdict": dict(Verdict.choices), "claim_type": dict(ClaimType.choices)}
+
+
+def describe_change(change: dict) -> dict:
+    field, old, new = change["field"], change["old"], change["new"]
+    if field != "evidence":
+        labels = CHOICE_LABELS.get(field, {})
+        return {
+            "what": CHANGE_LABELS.get(field, field),
+            "old": labels.get(old, old),
+            "new": labels.get(new, new),
+        }
+    row = new or old
+    kind = "counter-source" if row.get("stance") in COUNTER_STANCES else "source"
+    what = f"{kind.capitalize()} {row.get('source')}"
+    if old is None:
+        return {"what": what, "old": "", "new": f"added: {new.get('excerpt') or '(no excerpt)'}"}
+    if new is None:
+        return {"what": what, "old": old.get("excerpt") or "", "new": "removed"}
+    names = [name for name in new if new.get(name) != old.get(name)]
+    return {
+        "what": f"{what}: " + ", ".join(names),
+        "old": "; ".join(str(old.get(name)) for name in names),
+        "new": "; ".join(str(new.get(name)) for name in names),
+    }

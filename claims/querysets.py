@@ -182,7 +182,7 @@ class ClaimQuerySet(VisibleQuerySet):
 
     def with_related(self):
         """Everything a claim list or detail shows, in a fixed number of queries."""
-        from .models import Evidence
+        from .models import Correction, Evidence
 
         return self.select_related("document", "section", "same_as", "assignee").prefetch_related(
             "topics",
@@ -192,6 +192,10 @@ class ClaimQuerySet(VisibleQuerySet):
                 queryset=Evidence.objects.select_related("source", "found_in")
                 .defer("found_in__text")
                 .order_by("stance", "source__key"),
+            ),
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related("made_by").order_by("-made_at", "-id"),
             ),
         )
 

@@ -329,7 +329,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ClaimStatusEnum": "claims.choices.ClaimStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.choices.ClaimStatus",
+        "CorrectionKindEnum": "claims.choices.CorrectionKind",
+    },
 }
 
 # Shared state lives in shared services, never in a process another server would need:

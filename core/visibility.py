@@ -67,6 +67,8 @@ def public_with_claim(lookup: str = "", *, many: bool = False) -> Rule:
 RULES: dict[str, Rule] = {
     "claims.claim": public_with_claim(),
     "claims.evidence": public_with_claim("claim"),
+    # A correction is part of its claim's public record (IFCN: open corrections).
+    "claims.correction": public_with_claim("claim"),
     "sources.source": public_with_claim("evidence__claim", many=True),
     "sources.snapshot": public_with_claim("source__evidence__claim", many=True),
     # The texts themselves are published; their claim counts follow the claims (visible_q).

@@ -18,7 +18,7 @@ from claims.choices import (
 )
 from claims.documents import OPENING_LABEL
 from claims.filtersets import ClaimFilterSet
-from claims.models import Claim, Document, Evidence, Section, Topic
+from claims.models import Claim, Correction, Document, Evidence, Section, Topic
 from claims.querysets import has_counter_sources
 from claims.research.facets import claim_facets
 from claims.research.similarity import similar_claims
@@ -179,6 +179,7 @@ class ReaderClaim:
     overlaps: list[str] = field(default_factory=list)  # keys of claims sharing text with it
     matching: bool = True  # matches the reader's filters (the others are dimmed)
     counter_flag: bool = False  # has counter-sources (known without loading the evidence)
+    corrections: list[Correction] = field(default_factory=list)  # newest first
 
     @property
     def key(self) -> str:
@@ -613,6 +614,10 @@ def claim_for_page(document: Document, key: str, user) -> Claim | None:
                 .defer("found_in__text")
                 .order_by("stance", "source__key"),
             ),
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related("made_by").order_by("-made_at", "-id"),
+            ),
         )
         .first()
     )
@@ -630,12 +635,14 @@ def reader_claim_with_evidence(document: Document, claim: Claim) -> ReaderClaim:
             ReaderEvidence.of(item) for item in evidence if item.stance in COUNTER_STANCES
         ],
         topics=list(claim.topics.all()),
+        corrections=list(claim.corrections.all()),
     )
 
 
 def claim_panel(document: Document, claim: Claim, user) -> ReaderClaim:
     """The details the document page shows when a claim is selected (fetched on demand):
-    the claim with its evidence, and the visible claims sharing text with it. Five queries."""
+    the claim with its evidence and corrections, and the visible claims sharing text with
+    it. Six queries."""
     reader_claim = reader_claim_with_evidence(document, claim)
     sharing = (
         Claim.objects.visible_to(user)

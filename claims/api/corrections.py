@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from ..choices import CorrectionKind
+from ..models import Claim, Correction
 
 
 class CorrectionFieldsMixin(serializers.Serializer):
@@ -35,3 +36,38 @@ class CorrectionFieldsMixin(serializers.Serializer):
             "kind": attrs.pop("correction_kind", CorrectionKind.CORRECTION),
         }
         return super().validate(attrs)
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    """A correction as the claim shows it: when, what kind, why, and what changed."""
+
+    changes = serializers.SerializerMethodField()
+    made_by = serializers.SerializerMethodField(help_text="The reviewer's name, as recorded.")
+
+    class Meta:
+        model = Correction
+        fields = ["id", "made_at", "kind", "reason", "changes", "made_by"]
+        read_only_fields = fields
+
+    def get_changes(self, correction) -> list[dict]:
+        """Field by field ({"field", "old", "new"}); a same-as link to a claim this user may
+        not see is shown as null, as the claim's own same_as is."""
+        user = getattr(self.context.get("request"), "user", None)
+        changes = []
+        for change in correction.changes:
+            if change["field"] == "same_as":
+                change = {
+                    **change,
+                    **{side: visible_claim_id(change[side], user) for side in ("old", "new")},
+                }
+            changes.append(change)
+        return changes
+
+    def get_made_by(self, correction) -> str | None:
+        return str(correction.made_by) if correction.made_by_id else None
+
+
+def visible_claim_id(pk, user):
+    if pk is None:
+        return None
+    return pk if Claim.objects.visible_to(user).filter(pk=pk).exists() else None

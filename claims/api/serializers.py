@@ -23,7 +23,7 @@ from .. import services, workflow
 from ..anchoring import position_selector, quote_selector
 from ..choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
 from ..models import Claim, ClaimNote, Document, Evidence, Section, Topic
-from .corrections import CorrectionFieldsMixin
+from .corrections import CorrectionFieldsMixin, CorrectionSerializer
 from .research_serializers import ClaimResearchFields
 
 # Text that must reach the database exactly as sent: DRF trims the white space around
@@ -323,12 +323,18 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class ClaimDetailSerializer(ClaimSerializer):
-    """The detail view adds the W3C selectors that anchor the quote in the text."""
+    """The detail view adds the W3C selectors that anchor the quote in the text, and the
+    claim's corrections since publication."""
 
     selectors = serializers.SerializerMethodField()
+    corrections = CorrectionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Changes made since publication, newest first (open corrections policy).",
+    )
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "selectors"]
+        fields = [*ClaimSerializer.Meta.fields, "selectors", "corrections"]
 
     def get_selectors(self, claim) -> list[dict]:
         if hasattr(claim, "quote_exact"):  # cut by the database (with_quote_context)

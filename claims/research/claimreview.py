@@ -178,8 +178,11 @@ def claim_review(claim: Claim, absolute: Absolute) -> dict:
         key=lambda row: (row.stance != Stance.SUPPORTS, row.stance, row.source.key),
     )
     # The day of the review (or of publication): never the day the row was written, which
-    # for an imported claim is the day it was loaded. Unknown, it is left out.
-    published = claim.reviewed_at or claim.status_changed_at
+    # for an imported claim is the day it was loaded. Unknown, it is left out. The earlier
+    # of the two stamps: a correction re-stamps reviewed_at, publication stays put.
+    published = min(filter(None, [claim.reviewed_at, claim.status_changed_at]), default=None)
+    corrections = list(claim.corrections.all())  # newest first (with_related's prefetch)
+    modified = corrections[0].made_at if corrections else published
     review = {
         "@type": "ClaimReview",
         "url": review_url(claim, absolute),
@@ -189,15 +192,31 @@ def claim_review(claim: Claim, absolute: Absolute) -> dict:
         "reviewRating": review_rating(claim),
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": ORGANISATION, "url": absolute("/")},
-        "dateModified": claim.updated_at.date().isoformat(),
         "inLanguage": document.language,
         "citation": [citation(row, absolute) for row in evidence],
     }
     if published is not None:
         review["datePublished"] = published.date().isoformat()
+    if modified is not None:
+        review["dateModified"] = max(filter(None, [modified, published])).date().isoformat()
     if claim.verdict_summary:
         review["reviewBody"] = claim.verdict_summary
+    if corrections:
+        review["correction"] = [correction_note(correction) for correction in corrections]
     return review
+
+
+def correction_note(correction) -> dict:
+    """schema.org CorrectionComment: what readers are told changed, and when."""
+    kind = "Updated" if correction.kind == "update" else "Corrected"
+    changed = ", ".join(
+        dict.fromkeys(c["what"].split(":")[0] for c in correction.described_changes)
+    )
+    return {
+        "@type": "CorrectionComment",
+        "datePublished": correction.made_at.date().isoformat(),
+        "text": f"{kind} ({changed}): {correction.reason}",
+    }
 
 
 def claim_review_document(claim: Claim, absolute: Absolute) -> dict:

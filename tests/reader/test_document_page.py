@@ -76,8 +76,9 @@ def test_the_panel_costs_a_fixed_number_of_queries(client, document):
             panel(client, claim.document.slug, claim.key)
         return data_queries(context)
 
-    # the document, the claim, topics, evidence with sources, claims sharing its text
-    assert count(1) == count(8) == 5
+    # the document, the claim, topics, evidence with sources, corrections, claims sharing
+    # its text
+    assert count(1) == count(8) == 6
 
 
 def test_only_curators_get_edit_links(client, curator_browser, published_claim):
