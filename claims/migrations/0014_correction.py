@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_person'),
-        ('claims', '0012_excerpt_findings'),
+        ('claims', '0013_document_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
