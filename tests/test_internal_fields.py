@@ -29,12 +29,17 @@ def urls_for(claim) -> list[str]:
         f"/api/claims/{claim.pk}/",
         f"/api/claims/?q={claim.quote.split()[0]}",
         "/api/claims/export.csv",
+        "/api/claims/export.json",
+        "/api/claims/claimreview/",
+        f"/api/claims/?cursor=&document={slug}",
         f"/api/claims/{claim.pk}/claimreview/",
         f"/api/documents/{slug}/claimreview/",
         f"/api/claims/{claim.pk}/similar/?threshold=0.01",
         "/",
         f"/documents/{slug}/",
         f"/documents/{slug}/claims/{claim.key}/",
+        "/claims/",
+        f"/documents/{slug}/claims/",
     ]
 
 
