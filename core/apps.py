@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from core import data_version
+        from core import checks, data_version  # noqa: F401  checks register themselves
 
         data_version.connect_signals()

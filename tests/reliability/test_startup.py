@@ -95,3 +95,18 @@ def test_the_server_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_
 def test_the_server_starts_with_a_key_or_in_development(tmp_path, environment):
     result = start_server(tmp_path, **environment)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deploy_check_says_so_too(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(CLAIMBASE_VAR_DIR=str(tmp_path), DEBUG="0")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "claimbase.E001" in result.stderr and "SECRET_KEY is not set" in result.stderr
