@@ -92,6 +92,10 @@ def committed_seed(transactional_db):
             .first()
         ),
         "disputed": public.filter(verdict="disputed").count(),
+        "hidden_key": Claim.objects.filter(document__slug=SEED_SLUG)
+        .exclude(status__in=PUBLIC_CLAIM_STATUSES)
+        .values_list("key", flat=True)
+        .first(),
         "with_counter_sources": public.filter(evidence__stance__in=COUNTER_STANCES)
         .distinct()
         .count(),
