@@ -97,3 +97,19 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["username", "display_name", "user__username"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+
+def superusers_only(model_admin: admin.ModelAdmin) -> None:
+    """Login attempts (django-axes) name addresses and usernames: superusers' business only."""
+
+    def allowed(request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    for name in ("has_module_permission", "has_view_permission", "has_change_permission"):
+        setattr(model_admin, name, allowed)
+
+
+def restrict_login_attempt_tables() -> None:
+    for model, model_admin in list(admin.site._registry.items()):
+        if model._meta.app_label == "axes":
+            superusers_only(model_admin)

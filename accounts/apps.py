@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import schema  # noqa: F401  registers the OpenAPI description of the tokens
+        from .admin import restrict_login_attempt_tables
+
+        restrict_login_attempt_tables()  # the admin has registered axes' tables by now

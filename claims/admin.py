@@ -6,6 +6,7 @@ workflow.claim_transition (buttons and list actions both come from workflow.TRAN
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import NoRevertHistoryAdmin, VersionedModelForm
+from sources.models import Source
 
 from . import desk, editing, roles, services, workflow
 from .anchoring import shorten
@@ -90,9 +92,15 @@ REASON_NEEDED = (
 
 @admin.register(Document)
 class DocumentAdmin(OnRecordDeletionMixin, SimpleHistoryAdmin):
+    object_history_list_template = "admin/history_list.html"  # "(none)", not "None"
     form = VersionedModelForm
-    list_display = ["title", "author", "publisher", "published_on", "claim_count"]
+    list_display = ["short_title", "author", "published_on", "claim_count"]
     search_fields = ["title", "author", "publisher", "slug"]
+
+    @admin.display(description="title", ordering="title")
+    def short_title(self, document):
+        return shorten(document.title, 90)
+
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["body_sha256", "created_at", "updated_at"]
     inlines = [SectionInline]
@@ -396,6 +404,51 @@ class HasCounterSourcesFilter(admin.SimpleListFilter):
         return queryset
 
 
+def evidence_history(claim_id) -> list:
+    """Every recorded version of a claim's evidence rows, newest first, each with what changed
+    from the version before it (fields the curator sees, not timestamps)."""
+    if not str(claim_id).isdigit():
+        return []
+    records = list(
+        Evidence.history.filter(claim_id=int(claim_id))
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    sources = dict(
+        Source.objects.filter(pk__in={r.source_id for r in records}).values_list("pk", "key")
+    )
+    previous = {}
+    for record in records:
+        record.source_key = sources.get(record.source_id, "(deleted source)")
+        before = previous.get(record.id)
+        record.changes = []
+        if before is not None:
+            delta = record.diff_against(before, excluded_fields=["updated_at", "created_at"])
+            record.changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
+        previous[record.id] = record
+    return sorted(records, key=lambda r: (r.history_date, r.history_id), reverse=True)
+
+
+def undeletable_message(claims) -> str:
+    keys = ", ".join(claim.key for claim in claims)
+    verb = "is" if len(claims) == 1 else "are"
+    one = len(claims) == 1
+    return (
+        f"{keys} {verb} published or retracted and {'stays' if one else 'stay'} on the record: "
+        f"retract {'it' if one else 'them'} instead (a retracted claim keeps its page, marked "
+        "as withdrawn). Nothing was deleted."
+    )
+
+
+def delete_unpublished(modeladmin, request, queryset):
+    """The admin's delete action, refusing (with the reason) claims that stay on the record."""
+    kept = list(queryset.filter(status__in=workflow.UNDELETABLE_STATUSES))
+    if kept:
+        modeladmin.message_user(request, undeletable_message(kept), messages.ERROR)
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
 class MoveRefused(Exception):
     """A workflow button's move was refused: raised inside the admin's transaction to undo the save."""
 
@@ -422,16 +475,18 @@ def transition_action(transition: workflow.Transition):
 @admin.register(Claim)
 class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
     form = ClaimAdminForm
+    # Fits 1280 px without scrolling: the quote is the wide column; the document is a filter.
     list_display = [
-        "key", "short_quote", "document", "section", "claim_type", "status", "verdict",
-        "source_count", "counter_source_count",
+        "key", "short_quote", "claim_type", "status", "verdict", "source_count",
+        "counter_source_count",
     ]  # fmt: skip
     list_filter = [
-        "document", "section", "claim_type", "status", "verdict", "topics",
+        "document", "claim_type", "status", "verdict", "assignee", "topics",
         HasCounterSourcesFilter, "checkable",
     ]  # fmt: skip
     list_select_related = ["document", "section"]
-    search_fields = ["key", "quote", "paraphrase", "attributed_to"]
+    # What the API's search reads (claims/api/views.py ClaimViewSet.search_fields).
+    search_fields = ["key", "quote", "paraphrase", "attributed_to", "verdict_summary"]
     autocomplete_fields = ["topics", "same_as"]
     readonly_fields = [
         "quote_in_context", "reviewed_by", "reviewed_at", "created_at", "updated_at",
@@ -511,8 +566,15 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
         return request.resolver_match and request.resolver_match.url_name.endswith("changelist")
 
     def get_actions(self, request):
-        """Only the moves this user may make (the workflow still checks each claim)."""
+        """Only the moves this user may make (the workflow still checks each claim); deleting
+        refuses published and retracted claims with the reason."""
         actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = (
+                delete_unpublished,
+                "delete_selected",
+                "Delete selected claims (drafts and claims in review)",
+            )
         for transition in workflow.TRANSITIONS:
             if not request.user.has_perm(transition.permission):
                 actions.pop(transition.name, None)
@@ -563,6 +625,15 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
         if obj is not None and obj.status in workflow.UNDELETABLE_STATUSES:
             return False  # published claims stay on the record; retract instead
         return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A published or retracted claim stays on the record: say so, and how to withdraw it."""
+        claim = self.get_object(request, object_id)
+        if claim is not None and claim.status in workflow.UNDELETABLE_STATUSES:
+            self.message_user(request, undeletable_message([claim]), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
 
     def get_changeform_initial_data(self, request):
         """From "Add a claim" on a document's page: its next free key is filled in."""
@@ -645,6 +716,17 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
         }
         return super().changelist_view(request, extra_context)
 
+    object_history_list_template = "admin/history_list.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The claim's history, and below it its evidence's (added, changed, removed)."""
+        extra_context = {
+            **(extra_context or {}),
+            "evidence_history": evidence_history(object_id),
+            "evidence_history_shown": True,
+        }
+        return super().history_view(request, object_id, extra_context)
+
     # A workflow button on the change page is a submit button named MOVE_FIELD: the form is
     # saved and the claim moved in one transaction (changeform_view), or neither happens.
     MOVE_FIELD = "_move"
@@ -722,7 +804,7 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
 
     @admin.display(description="quote")
     def short_quote(self, claim):
-        return shorten(claim.quote, 80)
+        return shorten(claim.quote, 160)
 
     @admin.display(description="sources", ordering="source_count")
     def source_count(self, claim):
@@ -788,6 +870,7 @@ def marked(body: str, window: tuple[int, int], claim: Claim, neighbours: list[Cl
 
 @admin.register(Section)
 class SectionAdmin(OnRecordDeletionMixin, SimpleHistoryAdmin):
+    object_history_list_template = "admin/history_list.html"  # "(none)", not "None"
     form = VersionedModelForm
     list_display = ["label", "title", "document", "order", "start", "end"]
     list_filter = ["document"]
@@ -830,6 +913,7 @@ class EvidenceAdminForm(CorrectionFormMixin, VersionedModelForm):
 
 @admin.register(Evidence)
 class EvidenceAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
+    object_history_list_template = "admin/history_list.html"  # "(none)", not "None"
     form = EvidenceAdminForm
     list_display = ["claim", "stance", "source", "locator", "verified", "copy_kind"]
     list_filter = [
@@ -883,6 +967,7 @@ class EvidenceAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(OnRecordDeletionMixin, SimpleHistoryAdmin):
+    object_history_list_template = "admin/history_list.html"  # "(none)", not "None"
     form = VersionedModelForm
     list_display = ["name", "slug", "claim_count"]
     search_fields = ["name", "slug"]

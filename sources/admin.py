@@ -71,6 +71,7 @@ class SourceAdminForm(VersionedModelForm):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    object_history_list_template = "admin/history_list.html"  # "(none)", not "None"
     form = SourceAdminForm
     list_display = [
         "key",

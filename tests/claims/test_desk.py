@@ -3,6 +3,7 @@ the review queue and its notes."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -469,3 +470,89 @@ def seeded_sources(db):
             key=f"census-{year}", title="Census table", publisher="Census Bureau",
             published_on=f"{year}-01-01",
         )  # fmt: skip
+
+
+class TestHonestMessages:
+    def test_the_delete_action_refuses_published_claims_with_the_reason(
+        self, admin_client, published_claim, draft_claim
+    ):
+        response = admin_client.post(
+            reverse("admin:claims_claim_changelist"),
+            {"action": "delete_selected", "_selected_action": [published_claim.pk, draft_claim.pk]},
+            follow=True,
+        )
+        html = response.content.decode()
+        assert "C001 is published or retracted and stays on the record: retract it instead" in html
+        assert Claim.objects.filter(pk__in=[published_claim.pk, draft_claim.pk]).count() == 2
+
+    def test_the_delete_action_still_deletes_drafts(self, admin_client, draft_claim):
+        admin_client.post(
+            reverse("admin:claims_claim_changelist"),
+            {"action": "delete_selected", "_selected_action": [draft_claim.pk], "post": "yes"},
+        )
+        assert not Claim.objects.filter(pk=draft_claim.pk).exists()
+
+    def test_admin_search_reads_the_verdict_summary(self, admin_client, published_claim):
+        published_claim.verdict_summary = "Zanzibar figures agree."
+        published_claim.save()
+        url = reverse("admin:claims_claim_changelist") + "?q=Zanzibar"
+        assert ">C001<" in admin_client.get(url).content.decode()
+
+
+class TestHistoryAndLinks:
+    def test_claim_history_shows_evidence_changes_and_none_for_empty(
+        self, admin_client, draft_claim
+    ):
+        evidence = EvidenceFactory(claim=draft_claim, locator="")
+        evidence.locator = "Table 3"
+        evidence.save()
+        draft_claim.section = None
+        draft_claim.save()
+        url = reverse("admin:claims_claim_history", args=[draft_claim.pk])
+        html = admin_client.get(url).content.decode()
+        assert "Sources and counter-sources" in html
+        assert f"supports · {evidence.source.key}" in html
+        assert "<strong>locator:</strong> <em>(none)</em>" in html and "Table 3" in html
+        assert "<em>(none)</em>" in html and ">None<" not in html
+
+    def test_branding_and_the_curator_sign_in(self, client):
+        html = client.get(reverse("admin:login")).content.decode()
+        assert "Claimbase curation" in html and "Curator sign-in" in html
+
+    def test_login_attempt_tables_are_for_superusers_only(self, admin_client, reviewer):
+        reviewer.user_permissions.add(
+            *Permission.objects.filter(content_type__app_label="axes", codename__startswith="view")
+        )
+        reviewer.is_staff = True
+        reviewer.save()
+        url = reverse("admin:axes_accessattempt_changelist")
+        assert signed_in(reviewer).get(url).status_code == 403
+        assert admin_client.get(url).status_code == 200
+
+    def test_view_in_reader_links(self, admin_client, published_claim):
+        claim_page = admin_client.get(
+            reverse("admin:claims_claim_change", args=[published_claim.pk])
+        )
+        reader_url = reverse(
+            "reader:claim-detail", args=[published_claim.document.slug, published_claim.key]
+        )
+        assert f'href="{reader_url}"' in claim_page.content.decode()
+        source = published_claim.evidence.first().source
+        source_page = admin_client.get(reverse("admin:sources_source_change", args=[source.pk]))
+        assert f"?source={source.key}" in source_page.content.decode()
+        document = published_claim.document
+        document_page = admin_client.get(
+            reverse("admin:claims_document_change", args=[document.pk])
+        )
+        assert (
+            reverse("reader:document-detail", args=[document.slug])
+            in document_page.content.decode()
+        )
+
+    def test_the_reader_offers_curators_an_edit_link(self, client, admin_user, published_claim):
+        document = published_claim.document
+        url = reverse("reader:document-detail", args=[document.slug])
+        edit = reverse("admin:claims_document_change", args=[document.pk])
+        assert edit not in client.get(url).content.decode()
+        client.force_login(admin_user)
+        assert edit in client.get(url).content.decode()

@@ -291,7 +291,11 @@ class TestAdminWorkflow:
 
     def test_published_claim_cannot_be_deleted_in_admin(self, reviewer, published_claim):
         response = self.admin_client(reviewer).post(
-            reverse("admin:claims_claim_delete", args=[published_claim.pk]), {"post": "yes"}
+            reverse("admin:claims_claim_delete", args=[published_claim.pk]),
+            {"post": "yes"},
+            follow=True,
         )
-        assert response.status_code == 403
+        assert "C001 is published or retracted and stays on the record: retract it instead" in (
+            response.content.decode()
+        )
         assert Claim.objects.filter(pk=published_claim.pk).exists()
