@@ -6,7 +6,6 @@ workflow.claim_transition (buttons and list actions both come from workflow.TRAN
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -429,26 +428,6 @@ def evidence_history(claim_id) -> list:
     return sorted(records, key=lambda r: (r.history_date, r.history_id), reverse=True)
 
 
-def undeletable_message(claims) -> str:
-    keys = ", ".join(claim.key for claim in claims)
-    verb = "is" if len(claims) == 1 else "are"
-    one = len(claims) == 1
-    return (
-        f"{keys} {verb} published or retracted and {'stays' if one else 'stay'} on the record: "
-        f"retract {'it' if one else 'them'} instead (a retracted claim keeps its page, marked "
-        "as withdrawn). Nothing was deleted."
-    )
-
-
-def delete_unpublished(modeladmin, request, queryset):
-    """The admin's delete action, refusing (with the reason) claims that stay on the record."""
-    kept = list(queryset.filter(status__in=workflow.UNDELETABLE_STATUSES))
-    if kept:
-        modeladmin.message_user(request, undeletable_message(kept), messages.ERROR)
-        return None
-    return delete_selected(modeladmin, request, queryset)
-
-
 class MoveRefused(Exception):
     """A workflow button's move was refused: raised inside the admin's transaction to undo the save."""
 
@@ -566,15 +545,8 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
         return request.resolver_match and request.resolver_match.url_name.endswith("changelist")
 
     def get_actions(self, request):
-        """Only the moves this user may make (the workflow still checks each claim); deleting
-        refuses published and retracted claims with the reason."""
+        """Only the moves this user may make (the workflow still checks each claim)."""
         actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            actions["delete_selected"] = (
-                delete_unpublished,
-                "delete_selected",
-                "Delete selected claims (drafts and claims in review)",
-            )
         for transition in workflow.TRANSITIONS:
             if not request.user.has_perm(transition.permission):
                 actions.pop(transition.name, None)
@@ -627,13 +599,14 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_view(self, request, object_id, extra_context=None):
-        """A published or retracted claim stays on the record: say so, and how to withdraw it."""
+        """A published or retracted claim stays on the record: say so and how to withdraw it,
+        on its page, instead of a bare 403 (the list's bulk delete: OnRecordDeletionMixin)."""
         claim = self.get_object(request, object_id)
-        if claim is not None and claim.status in workflow.UNDELETABLE_STATUSES:
-            self.message_user(request, undeletable_message([claim]), messages.ERROR)
+        refusal = editing.deletion_refusal(claim) if claim is not None else None
+        if refusal is not None:
+            self.message_user(request, refusal.detail, messages.ERROR)
             return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
         return super().delete_view(request, object_id, extra_context)
-
 
     def get_changeform_initial_data(self, request):
         """From "Add a claim" on a document's page: its next free key is filled in."""

@@ -473,24 +473,13 @@ def seeded_sources(db):
 
 
 class TestHonestMessages:
-    def test_the_delete_action_refuses_published_claims_with_the_reason(
-        self, admin_client, published_claim, draft_claim
+    def test_the_delete_page_of_a_published_claim_says_to_retract_it(
+        self, admin_client, published_claim
     ):
-        response = admin_client.post(
-            reverse("admin:claims_claim_changelist"),
-            {"action": "delete_selected", "_selected_action": [published_claim.pk, draft_claim.pk]},
-            follow=True,
-        )
-        html = response.content.decode()
-        assert "C001 is published or retracted and stays on the record: retract it instead" in html
-        assert Claim.objects.filter(pk__in=[published_claim.pk, draft_claim.pk]).count() == 2
-
-    def test_the_delete_action_still_deletes_drafts(self, admin_client, draft_claim):
-        admin_client.post(
-            reverse("admin:claims_claim_changelist"),
-            {"action": "delete_selected", "_selected_action": [draft_claim.pk], "post": "yes"},
-        )
-        assert not Claim.objects.filter(pk=draft_claim.pk).exists()
+        url = reverse("admin:claims_claim_delete", args=[published_claim.pk])
+        response = admin_client.get(url, follow=True)
+        assert response.redirect_chain[-1][0].endswith(f"/{published_claim.pk}/change/")
+        assert "it stays on the public record. Retract it" in response.content.decode()
 
     def test_admin_search_reads_the_verdict_summary(self, admin_client, published_claim):
         published_claim.verdict_summary = "Zanzibar figures agree."

@@ -295,7 +295,7 @@ class TestAdminWorkflow:
             {"post": "yes"},
             follow=True,
         )
-        assert "C001 is published or retracted and stays on the record: retract it instead" in (
+        assert "Claim C001 is published: it stays on the public record. Retract it" in (
             response.content.decode()
         )
         assert Claim.objects.filter(pk=published_claim.pk).exists()
