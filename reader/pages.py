@@ -148,10 +148,12 @@ class ReaderEvidence:
     archived_link: str
     archived_on: str
     doi_link: str
+    consulted_link: str = ""  # the address the curator read, when not the source's own
 
     @classmethod
     def of(cls, evidence: Evidence) -> "ReaderEvidence":
         source = evidence.source
+        consulted = safe_link(evidence.consulted_url)
         return cls(
             evidence=evidence,
             source=source,
@@ -162,6 +164,7 @@ class ReaderEvidence:
             if source.archived_on
             else "",
             doi_link=f"https://doi.org/{source.doi}" if source.doi else "",
+            consulted_link=consulted if consulted and consulted != source.url else "",
         )
 
 

@@ -105,3 +105,18 @@ def test_words_in_the_claim_narrow_the_matches(client, document):
     assert "is-dimmed" in spans["C001"] and "is-dimmed" not in spans["C002"]
     assert "<strong>1</strong> of 2 claims match" in html
     assert 'value="STUDENTS 400"' in html
+
+
+def test_evidence_shows_the_copy_read_and_its_kind(client, document):
+    source = SourceFactory(url="", title="A report without an address of its own")
+    claim = PublishedClaimFactory(document=document, key="C001", evidence=None)
+    EvidenceFactory(
+        claim=claim,
+        source=source,
+        verified=True,
+        consulted_url="https://web.archive.org/web/2020/https://example.org/report",
+    )
+    details = panel(client, document.slug, "C001")
+    assert 'href="https://web.archive.org/web/2020/https://example.org/report"' in details
+    assert "Copy the curator read (in an archive)" in details
+    assert "Verified by a curator, in an archive" in details
