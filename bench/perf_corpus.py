@@ -11,6 +11,7 @@ valid. About 3/4 of the claims are published, the rest drafts or in review.
 """
 
 import argparse
+import itertools
 import os
 import random
 import sys
@@ -109,8 +110,43 @@ STATUSES = (
 )
 
 
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "ti",
+    "vo",
+    "ze",
+    "pa",
+    "do",
+    "fi",
+    "gu",
+    "he",
+    "ja",
+    "ko",
+    "lu",
+]
+# Zipf-distributed words: the common ones first, then a long tail of made-up ones, so
+# word and trigram frequencies look like text (a tiny vocabulary makes every claim share
+# every trigram, which no index can narrow).
+VOCABULARY = WORDS + sorted(
+    {a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES}
+    | {
+        a + b + c + d
+        for a in SYLLABLES[:9]
+        for b in SYLLABLES
+        for c in SYLLABLES[:9]
+        for d in SYLLABLES[:5]
+    }
+)
+CUMULATIVE = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(VOCABULARY))))
+
+
 def sentence(rng: random.Random, index: int) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(14, 30))]
+    words = rng.choices(VOCABULARY, cum_weights=CUMULATIVE, k=rng.randint(14, 30))
     words.insert(rng.randrange(len(words)), RARE[index % len(RARE)])
     return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 

@@ -18,6 +18,8 @@ index rebuilt from the rows.
 
 MIGRATION = "0009_search_indexes"  # the migration that creates them
 FTS_TABLE = "claims_claim_fts"
+# Its vocabulary (fts5vocab): how many claims hold each term, for similar claims.
+FTS_VOCABULARY = "claims_claim_fts_vocabulary"
 FTS_COLUMNS = ("quote", "paraphrase", "attributed_to", "verdict_summary")
 SEARCH_VECTOR_COLUMN = "search_vector"
 SEARCH_VECTOR_INDEX = "claims_claim_search_vector_gin"
@@ -75,12 +77,15 @@ def _ensure_sqlite(cursor) -> None:
     )
     present = {row[0] for row in cursor.fetchall()}
     missing = [name for name in SQLITE_TRIGGERS if name not in present]
-    if FTS_TABLE in present and not missing:
+    if {FTS_TABLE, FTS_VOCABULARY} <= present and not missing:
         return
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({_COLUMNS}, "
         "content='claims_claim', content_rowid='id', "
         "tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_VOCABULARY} USING fts5vocab({FTS_TABLE}, row)"
     )
     for name in missing:
         cursor.execute(SQLITE_TRIGGERS[name])
@@ -127,6 +132,7 @@ def drop(connection) -> None:
         if connection.vendor == "sqlite":
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_VOCABULARY}")
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP TRIGGER IF EXISTS {PG_TRIGGER} ON claims_claim")

@@ -1,11 +1,12 @@
 """Claims that state nearly the same thing, in other documents or the same one.
 
-PostgreSQL scores candidates with pg_trgm's similarity() (the share of distinct
-trigrams two texts have in common). SQLite has no pg_trgm, so the same measure is
-computed in Python over a bounded set of candidates (the most recent
-FALLBACK_CANDIDATES claims the user may see): the same threshold means the same on
-both engines, but on SQLite older claims beyond that bound are not examined, and the
-response says how many were.
+PostgreSQL scores with pg_trgm's similarity() (the share of distinct trigrams two texts
+have in common) and finds the candidates with its `%` operator through trigram GIN
+indexes (migration 0011), over every claim the user may see. SQLite has no pg_trgm: the
+candidates are the claims sharing the most of this claim's rarer words (its FTS5 index,
+claims/search_index.py, over every claim the user may see; at most FALLBACK_CANDIDATES of
+them, best bm25 first), scored with the same measure in Python, so the same threshold
+means the same on both engines; the response says how many were examined.
 
 A claim's quote and paraphrase are both compared with each candidate's quote and
 paraphrase; the best of the pairs is the score, so a reworded quote is still found
@@ -18,16 +19,20 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connections
-from django.db.models import F, Func, TextField, Value
+from django.db import connections, transaction
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
+from .. import search_index
 from ..models import Claim
 
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-FALLBACK_CANDIDATES = 2000
+FALLBACK_CANDIDATES = 1000
+# Words a SQLite candidate search looks for: the claim's rarest ones, at most this many.
+FALLBACK_WORDS = 8
 COMPARED_FIELDS = ("quote", "paraphrase")
 # The reporting clause a paraphrase opens with; written so that Python's re and
 # PostgreSQL's regular expressions read it alike (case-insensitive). No two runs of white
@@ -108,27 +113,54 @@ def similar_claims(
     against `claim` is at least `threshold`, best first, at most `limit` of them."""
     candidates = candidates.exclude(pk=claim.pk)
     texts = compared_texts(claim)
+    if not texts:
+        return SimilarClaims(method=_method(candidates), threshold=threshold, note=_NOTE)
     if connections[candidates.db].vendor == "postgresql":
-        pairs = [
-            TrigramSimilarity(_compared_column(name), text)
-            for name in COMPARED_FIELDS
-            for text in texts
-        ]
-        score = Greatest(*pairs) if len(pairs) > 1 else pairs[0]
+        return _similar_postgresql(texts, candidates, threshold, limit)
+    return _similar_sqlite(texts, candidates, threshold, limit)
+
+
+_NOTE = "Trigram similarity (pg_trgm) over every claim you may see."
+
+
+def _method(candidates) -> str:
+    if connections[candidates.db].vendor == "postgresql":
+        return "pg_trgm"
+    return "trigram (Python, SQLite fallback)"
+
+
+def _similar_postgresql(texts, candidates, threshold, limit) -> SimilarClaims:
+    columns = {name: _compared_column(name) for name in COMPARED_FIELDS}
+    # `%` is similarity() >= pg_trgm.similarity_threshold, answered by the GIN indexes;
+    # the threshold is set for this transaction only.
+    close = Q(pk__in=[])
+    for name in COMPARED_FIELDS:
+        for text in texts:
+            close |= Q(**{f"compared_{name}__trigram_similar": text})
+    pairs = [TrigramSimilarity(column, text) for column in columns.values() for text in texts]
+    score = Greatest(*pairs) if len(pairs) > 1 else pairs[0]
+    with transaction.atomic(using=candidates.db):
+        with connections[candidates.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+            )
         rows = list(
-            candidates.annotate(similarity=score)
+            candidates.alias(**{f"compared_{name}": column for name, column in columns.items()})
+            .filter(close)
+            .annotate(similarity=score)
             .filter(similarity__gte=Value(threshold))
             .order_by("-similarity", "pk")[:limit]
         )
-        return SimilarClaims(
-            method="pg_trgm",
-            threshold=threshold,
-            matches=[(row, row.similarity) for row in rows],
-            note="Trigram similarity (pg_trgm) over every claim you may see.",
-        )
-    pool = list(
-        candidates.order_by("-pk").values_list("pk", *COMPARED_FIELDS)[:FALLBACK_CANDIDATES]
+    return SimilarClaims(
+        method="pg_trgm",
+        threshold=threshold,
+        matches=[(row, row.similarity) for row in rows],
+        note=_NOTE,
     )
+
+
+def _similar_sqlite(texts, candidates, threshold, limit) -> SimilarClaims:
+    pool = _fts_candidates(texts, candidates)
     own = [trigrams(text) for text in texts]
     scored = []
     for pk, quote, paraphrase in pool:
@@ -150,9 +182,48 @@ def similar_claims(
         candidates_examined=len(pool),
         note=(
             "SQLite has no pg_trgm: pg_trgm's similarity measure computed in Python over the "
-            f"{FALLBACK_CANDIDATES} most recent claims you may see."
+            f"claims you may see that share the most of this claim's rarer words (at most "
+            f"{FALLBACK_CANDIDATES}, found by the full-text index over every claim)."
         ),
     )
+
+
+def _fts_candidates(texts: list[str], candidates) -> list[tuple]:
+    """(pk, quote, paraphrase) of the visible claims sharing this claim's rarer words."""
+    words = _rare_words(texts, candidates.db)
+    if not words:
+        return []
+    expression = " OR ".join('"' + word + '"' for word in words)
+    table = search_index.FTS_TABLE
+    ranked = RawSQL(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rank LIMIT %s",
+        [expression, FALLBACK_CANDIDATES * 2],
+    )
+    return list(
+        candidates.filter(pk__in=ranked)
+        .order_by()
+        .values_list("pk", *COMPARED_FIELDS)[:FALLBACK_CANDIDATES]
+    )
+
+
+def _rare_words(texts: list[str], using: str) -> list[str]:
+    """The claim's words, rarest first (fewest claims holding them in the FTS5 index's
+    vocabulary), at most FALLBACK_WORDS; words the vocabulary spells otherwise (stemmed)
+    count as rare, so they are kept."""
+    words = sorted(
+        {word for text in texts for word in re.findall(r"\w+", text.lower()) if len(word) > 2}
+    )
+    if not words:
+        return []
+    frequency = {}
+    with connections[using].cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(words))
+        cursor.execute(
+            f"SELECT term, doc FROM {search_index.FTS_VOCABULARY} WHERE term IN ({placeholders})",
+            words,
+        )
+        frequency = dict(cursor.fetchall())
+    return sorted(words, key=lambda word: (frequency.get(word, 0), word))[:FALLBACK_WORDS]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
