@@ -47,7 +47,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0012_excerpt_findings"),
+        ("claims", "0014_correction"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
