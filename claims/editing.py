@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from .choices import ClaimStatus, CorrectionKind
 from .models import Claim, Correction, Document, Evidence, Topic
-from .workflow import person_of
+from .workflow import person_of, publication_problems
 
 # Statuses in which a claim is on the public record (core.visibility shows these too).
 ON_RECORD = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
@@ -139,6 +139,7 @@ class SubstanceEdit:
             changed[claim.pk] = changes
             if self.statuses[claim.pk] in ON_RECORD:
                 check_may_change(self.user, claim)
+                check_still_publishable(claim)
                 self.record(claim, changes)
             if any(change["field"] in VERDICT_FIELDS for change in changes):
                 restamp_review(claim, self.user)
@@ -166,6 +167,22 @@ class SubstanceEdit:
         correction._history_user = self.user
         correction.save()
         return correction
+
+
+def check_still_publishable(claim: Claim) -> None:
+    """A correction keeps what publishing needed (a verdict, a summary, a source): a
+    published claim never ends up without the source its verdict rests on."""
+    if claim.status != ClaimStatus.PUBLISHED:
+        return
+    problems = publication_problems(claim)
+    if problems:
+        raise ValidationError(
+            {
+                field: [f"Claim {claim.key} is published: {message}"]
+                for field, messages in problems.items()
+                for message in messages
+            }
+        )
 
 
 @contextmanager

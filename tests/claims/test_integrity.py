@@ -174,6 +174,14 @@ class TestReviewerCorrectsAClaimOnTheRecord:
         assert response.status_code == 204
         assert not Evidence.objects.filter(pk=evidence.pk).exists()
 
+    def test_a_correction_keeps_what_publishing_needed(self, reviewer_client, published_claim):
+        """Deleting the only source of a published claim is refused, reason or not."""
+        evidence = published_claim.evidence.get()
+        url = f"/api/evidence/{evidence.pk}/?correction_reason=Wrong+table."
+        response = api.delete(reviewer_client, url)
+        assert response.status_code == 400 and "evidence" in response.json()
+        assert Evidence.objects.filter(pk=evidence.pk).exists()
+
     def test_a_verdict_change_re_stamps_the_review(self, reviewer_client, published_claim):
         Claim.objects.filter(pk=published_claim.pk).update(reviewed_by=None, reviewed_at=None)
         body = {"verdict": "partly_supported", "correction_reason": "The base year differs."}
