@@ -361,11 +361,11 @@ class ClaimAdminForm(CorrectionFormMixin, VersionedModelForm):
         self.add_error(
             "accept_overlaps",
             format_html(
-                "These words overlap {} ({}–{}). Tick “Accept overlaps” and save again to "
-                "keep them, or shorten the quote.",
-                links,
+                "These words (offsets {}–{}) overlap {}. Tick “Accept overlaps” and save "
+                "again to keep them, or shorten the quote.",
                 placed.start,
                 placed.end,
+                links,
             ),
         )
 

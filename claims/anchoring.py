@@ -158,7 +158,12 @@ def closest_passages(body: str, quote: str, limit: int = 3) -> list[Passage]:
             begin = max(0, found - offset)
             votes[begin] = votes.get(begin, 0) + 1
     chosen: list[int] = []
-    for begin, _count in sorted(votes.items(), key=lambda item: (-item[1], item[0])):
+    ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+    # Passages sharing a piece or two by chance (", the US") are noise beside a real match.
+    enough = max(2, ranked[0][1] // 2) if ranked else 0
+    for begin, count in ranked:
+        if chosen and count < enough:
+            break
         if all(abs(begin - other) >= len(folded_quote) for other in chosen):
             chosen.append(begin)
         if len(chosen) == limit:
@@ -217,7 +222,7 @@ def not_found_message(quote: str, candidates: list[Passage]) -> str:
     message = f"The quote {shorten(quote)!r} does not occur in the document text."
     if not candidates:
         return message + " No passage of the text is close to it."
-    closest = [f"{shorten(p.text, 90)!r} ({p.describe()})" for p in candidates]
+    closest = [f"{shorten(' '.join(p.text.split()), 90)!r} ({p.describe()})" for p in candidates]
     return f"{message} Closest passage{'s' if len(closest) > 1 else ''}: {'; '.join(closest)}."
 
 

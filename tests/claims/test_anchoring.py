@@ -101,10 +101,10 @@ def test_offsets_in_messages_are_written_with_thousands_separators():
 
 
 def test_several_candidates_best_first_and_none_for_unrelated_words():
-    body = "Trade grew fast in those years. Then Trade grew slowly. Nothing else."
+    body = "Trade grew fast in 2019. Later: Trade grew fast in 2020. The end, in 2019."
     with pytest.raises(AnchoringError) as refused:
-        find_quote(body, "Trade grew fastly.")
+        find_quote(body, "Trade grew fast in 2021.")
     found = [(p.start, p.document_has, p.you_typed) for p in refused.value.candidates]
-    assert found == [(0, " ", "l"), (body.index("Trade grew slowly"), "s", "f")]
+    assert found == [(0, "1", "2"), (body.index("Trade grew fast in 2020"), "0", "1")]
     with pytest.raises(AnchoringError, match="No passage of the text is close to it"):
         find_quote(body, "qqqq zzzz wwww")

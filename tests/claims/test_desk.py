@@ -232,7 +232,7 @@ class TestDuplicatesAndOverlaps:
         url = reverse("admin:claims_claim_add")
         form = claim_form(existing.document, key="C200", quote="since 1979. Students")
         html = admin_client.post(url, form).content.decode()
-        assert "These words overlap" in html and ">C094</a>" in html
+        assert "These words (offsets " in html and ") overlap <a" in html and ">C094</a>" in html
         assert not Claim.objects.filter(key="C200").exists()
         response = admin_client.post(url, {**form, "accept_overlaps": "on"})
         assert response.status_code == 302

@@ -151,7 +151,10 @@ def listed(desk):
     """Claims with long quotes and every column filled, made before the browser starts."""
     document = desk["document"]
     ClaimFactory(document=document, key="C001", quote=BODY[11:161], claim_type="characterization")
-    ClaimFactory(document=document, key="C002", quote="We must cooperate.", checkable=False)
+    ClaimFactory(
+        document=document, key="C002", quote="We must cooperate.", checkable=False,
+        claim_type="normative", verdict="not_checkable", status="published",
+    )  # fmt: skip
     return desk
 
 
