@@ -234,4 +234,8 @@ class EvidenceQuerySet(VisibleQuerySet):
 
 
 class ClaimNoteQuerySet(VisibleQuerySet):
-    pass
+    def get_by_natural_key(self, document_slug, claim_key, created_at):
+        """A note by its claim and the moment it was written (datasets refer to notes so)."""
+        return self.get(
+            claim__document__slug=document_slug, claim__key=claim_key, created_at=created_at
+        )

@@ -10,21 +10,6 @@ from .problems import Problem
 from .reading import LOCAL_FIELDS, Entry, RowCache
 
 
-def find_duplicates(entries: list[Entry]) -> list[Problem]:
-    """Entries that repeat the model and natural key of an earlier entry."""
-    seen: dict[str, str] = {}
-    problems = []
-    for entry in entries:
-        key = entry.where.split(" ", 1)[1]
-        if key in seen:
-            problems.append(
-                Problem(entry.where, f"duplicates the natural key of {seen[key].split(' ')[0]}.")
-            )
-        else:
-            seen[key] = entry.where
-    return problems
-
-
 def check_fields(entry: Entry, cache: RowCache) -> list[Problem]:
     """Unknown fields, bad values and missing references, each named by field."""
     problems = []
@@ -49,7 +34,25 @@ def check_fields(entry: Entry, cache: RowCache) -> list[Problem]:
             )
             continue
         problems += check_value(entry, model_field, value, cache)
-    return problems
+    return problems + missing_references(entry)
+
+
+def missing_references(entry: Entry) -> list[Problem]:
+    """A reference the model cannot do without, absent or null (e.g. evidence without its
+    source: the excerpt or summary would belong to no work)."""
+    return [
+        Problem(
+            entry.where,
+            f"is missing: a {entry.model._meta.label_lower} needs the "
+            f"{model_field.related_model._meta.label_lower} it belongs to (its natural key, "
+            f"as in the rest of the dataset).",
+            model_field.name,
+        )
+        for model_field in entry.model._meta.concrete_fields
+        if model_field.many_to_one
+        and not model_field.null
+        and entry.fields.get(model_field.name) is None
+    ]
 
 
 def check_value(entry: Entry, model_field, value, cache: RowCache) -> list[Problem]:
@@ -80,21 +83,47 @@ def check_value(entry: Entry, model_field, value, cache: RowCache) -> list[Probl
                 model_field.name,
             )
         ]
+    not_text = not isinstance(value, str) and (value is not None or not model_field.null)
+    if isinstance(model_field, TEXT_FIELDS) and not_text:
+        shown = "null" if value is None else type(value).__name__
+        return [
+            Problem(entry.where, f"must be text (a JSON string), not {shown}.", model_field.name)
+        ]
+    if model_field.choices and value not in valid_choices(model_field):
+        allowed = ", ".join(repr(choice) for choice in valid_choices(model_field))
+        return [
+            Problem(
+                entry.where,
+                f"Value {value!r} is not a valid choice. Choose one of: {allowed}.",
+                model_field.name,
+            )
+        ]
     return []
+
+
+# Fields that hold text (URLField, SlugField and EmailField derive from CharField).
+TEXT_FIELDS = (models.CharField, models.TextField)
+
+
+def valid_choices(model_field) -> list:
+    values = [value for value, _ in model_field.flatchoices]
+    return [*values, ""] if model_field.blank and "" not in values else values
 
 
 def check_reference(entry: Entry, model_field, value, cache: RowCache) -> list[Problem]:
     target = model_field.remote_field.model
     if cache.get(target, value) is None:
-        if cache.was_refused(target, value):
+        refused = cache.was_refused(target, value)
+        if refused:
             reason = "which this dataset defines but could not import (see its own problem)"
         else:
-            reason = "which is neither in the database nor earlier in the dataset"
+            reason = "which is neither in the database nor in the dataset"
         return [
             Problem(
                 entry.where,
                 f"refers to {target._meta.label_lower} {value!r}, {reason}.",
                 model_field.name,
+                unresolved=not refused,
             )
         ]
     return []

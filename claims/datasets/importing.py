@@ -4,18 +4,22 @@ Rows are saved as loaddata saves them (raw: the dataset's timestamps are kept) a
 gets one history entry, recorded through django-simple-history's own API.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
 from ..models import Document, Evidence
-from .checks import check_fields, find_duplicates, validate
+from .checks import check_fields, validate
+from .database import refuse_unmigrated_database
 from .problems import DatasetError, Problem
-from .reading import DATASET_MODELS, LOCAL_FIELDS, Entry, RowCache, parse_dataset, read_dataset_file
+from .reading import Entry, RowCache, read_dataset
+from .registry import DATASET_MODELS, LOCAL_FIELDS, Person
 
 TIMESTAMP_FIELDS = ("created_at", "updated_at")
 HISTORY_REASON = "dataset import"
@@ -41,39 +45,115 @@ class ImportReport:
 
 
 def dataset_import(
-    *, paths: Iterable[Path | str] = (), raw: bytes | None = None, user=None
+    *,
+    paths: Iterable[Path | str] = (),
+    raw: bytes | None = None,
+    user=None,
+    map_users: dict[str, str] | None = None,
 ) -> ImportReport:
     """Validate and import dataset files (or raw bytes) in one transaction; all or nothing.
 
-    Every row written gets a history record naming `user` (if given) and the import.
+    The files are read as streams and each object is written as it is read; an object that
+    refers to one later in the file waits for it. Every row written gets a history record
+    naming `user` (if given) and the import. `map_users` renames the dataset's people
+    (old username -> new), e.g. onto the local accounts of the people who did the work.
     """
-    entries, problems = [], []
-    for path in paths:
-        file_entries, file_problems = read_dataset_file(path)
-        entries += file_entries
-        problems += file_problems
-    if raw is not None:
-        raw_entries, raw_problems = parse_dataset(raw, name="dataset")
-        entries += raw_entries
-        problems += raw_problems
-    problems += find_duplicates(entries)
-    # Models in dependency order; within claims, restatements (same_as) after the claims they
-    # point to, which never point further themselves (links are one step deep).
-    entries.sort(
-        key=lambda entry: (DATASET_MODELS.index(entry.model), bool(entry.fields.get("same_as")))
-    )
-    report, cache = ImportReport(), RowCache()
+    refuse_unmigrated_database()
+    report, cache, seen = ImportReport(), RowCache(), SeenKeys()
+    problems: list[Problem] = []
+    waiting: list[Entry] = []
     with transaction.atomic():
-        for entry in entries:
-            entry_problems = import_entry(entry, report, cache, user)
-            if entry_problems:
-                cache.refuse(entry.model, entry.natural_key)
-            problems += entry_problems
+        for number, (source, name) in enumerate(dataset_sources(paths, raw)):
+            for item in read_dataset(source, name=name):
+                if isinstance(item, Problem):
+                    problems.append(item)
+                    continue
+                rename_people(item, map_users or {})
+                duplicate = seen.add(item, number)
+                if duplicate is not None:
+                    problems.append(duplicate)
+                    continue
+                entry_problems = import_entry(item, report, cache, user)
+                if entry_problems and all(problem.unresolved for problem in entry_problems):
+                    waiting.append(item)  # it refers to an object further on
+                else:
+                    record(item, entry_problems, cache, problems)
+        problems += import_waiting(waiting, report, cache, user)
         if problems:
             transaction.set_rollback(True)
     if problems:
         raise DatasetError(problems)
     return report
+
+
+def dataset_sources(paths: Iterable[Path | str], raw: bytes | None) -> list[tuple]:
+    sources = [(path, str(path)) for path in paths]
+    return sources + ([(raw, "dataset")] if raw is not None else [])
+
+
+def record(entry: Entry, entry_problems: list[Problem], cache: RowCache, problems: list) -> None:
+    if entry_problems:
+        cache.refuse(entry.model, entry.natural_key)
+        problems += entry_problems
+
+
+def import_waiting(waiting: list[Entry], report, cache: RowCache, user) -> list[Problem]:
+    """Objects that referred to objects further on, once those are in: in dependency order,
+    again while any gets in (a restatement after the claim it repeats)."""
+    waiting.sort(key=lambda entry: (DATASET_MODELS.index(entry.model), entry.index))
+    while waiting:
+        still_waiting = []
+        for entry in waiting:
+            entry_problems = import_entry(entry, report, cache, user)
+            if entry_problems and all(problem.unresolved for problem in entry_problems):
+                still_waiting.append(entry)
+            elif entry_problems:
+                cache.refuse(entry.model, entry.natural_key)
+                return [*entry_problems, *unresolvable(still_waiting, report, cache, user)]
+        if len(still_waiting) == len(waiting):
+            return unresolvable(still_waiting, report, cache, user)
+        waiting = still_waiting
+    return []
+
+
+def unresolvable(entries: list[Entry], report, cache: RowCache, user) -> list[Problem]:
+    problems: list[Problem] = []
+    for entry in entries:
+        entry_problems = import_entry(entry, report, cache, user)
+        record(entry, entry_problems, cache, problems)
+    return problems
+
+
+class SeenKeys:
+    """The natural keys read so far, to refuse a second object with the same key. A short
+    digest per object: the only memory an import keeps that grows with the dataset."""
+
+    def __init__(self):
+        self.first: dict[bytes, tuple[int, int, str]] = {}
+
+    def add(self, entry: Entry, number: int) -> Problem | None:
+        digest = hashlib.blake2b(
+            repr((entry.model._meta.label_lower, entry.natural_key)).encode(), digest_size=12
+        ).digest()
+        if digest in self.first:
+            where = self.first[digest][2]
+            return Problem(entry.where, f"duplicates the natural key of {where}.")
+        self.first[digest] = (number, entry.index, entry.where.split(" ", 1)[0])
+        return None
+
+
+def rename_people(entry: Entry, map_users: dict[str, str]) -> None:
+    """--map-user old=new: the person `old` of the dataset is imported as `new`."""
+    if not map_users:
+        return
+    fields = entry.fields
+    if entry.model is Person and fields.get("username") in map_users:
+        fields["username"] = map_users[fields["username"]]
+    for model_field in entry.model._meta.concrete_fields:
+        value = fields.get(model_field.name)
+        is_person = model_field.many_to_one and model_field.related_model is Person
+        if is_person and isinstance(value, list) and len(value) == 1 and value[0] in map_users:
+            fields[model_field.name] = [map_users[value[0]]]
 
 
 def import_entry(entry: Entry, report: ImportReport, cache: RowCache, user=None) -> list[Problem]:
@@ -182,7 +262,10 @@ def record_history(instance: models.Model, *, created: bool, user) -> None:
     API simple-history offers for writes that bypass save()); the links of the fields
     simple-history tracks go into the version's own link table, as it records them itself.
     """
-    history = get_history_manager_for_model(type(instance))
+    try:
+        history = get_history_manager_for_model(type(instance))
+    except NotHistoricalModelError:
+        return  # people keep no history: a person is who did something, not a curated text
     versions = history.bulk_history_create(
         [instance],
         update=not created,

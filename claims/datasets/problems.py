@@ -1,5 +1,6 @@
 """What can be wrong with a dataset, said with its place (file, index, model, natural key, field)."""
 
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -10,6 +11,8 @@ class Problem:
     where: str
     message: str
     field: str = ""
+    # A reference to an object neither in the database nor (yet) read from the dataset.
+    unresolved: bool = dataclasses.field(default=False, compare=False, repr=False)
 
     def __str__(self):
         return f"{self.where}: {self.field + ': ' if self.field else ''}{self.message}"

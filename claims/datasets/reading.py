@@ -1,41 +1,34 @@
 """Reading a dataset: bytes to entries (JSON, model, place), natural keys, references to rows.
 
+A dataset is read as a stream: one object of the top-level list at a time, with Python's
+own JSON parser (so values and messages are those of `json`), never the whole file at
+once. Memory holds the object being read (a document's text, at most) and a bounded cache
+of the rows references point at.
+
 Natural keys come from each model's own natural_key(): an entry's key is read by asking
 an unsaved instance built from the entry's fields, with every reference standing in as
 the natural key the file gives for it (so the key is known before, and whether or not,
 the reference resolves).
 """
 
+import codecs
 import json
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from sources.models import Source
-
-from ..models import Claim, Document, Evidence, Section, Topic
 from .problems import Problem
+from .registry import DATASET_MODELS, LOCAL_FIELDS, MODEL_LABELS, SPECS, Person
 
-# People (accounts.Person), reached through the field that refers to them: the domain
-# never imports accounts.
-Person = Claim._meta.get_field("reviewed_by").related_model
+__all__ = ["DATASET_MODELS", "LOCAL_FIELDS", "MODEL_LABELS", "Person"]
 
-# Import order: every model after the models it refers to.
-DATASET_MODELS: list[type[models.Model]] = [
-    Person, Topic, Source, Document, Section, Claim, Evidence
-]  # fmt: skip
-MODEL_LABELS = {model._meta.label_lower: model for model in DATASET_MODELS}
-
-# Fields that belong to one database and never travel: a person's link to a local account
-# (made on import when an account of that username exists here).
-LOCAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
-    Person: ("user",),
-    # The desk's working state (who checks a claim, by when) stays in its database.
-    Claim: ("assignee", "due_on"),
-}
-MAX_FILE_BYTES = 50 * 1024 * 1024
+CHUNK_BYTES = 1 << 20
+WHITESPACE = " \t\n\r"
 
 
 @dataclass
@@ -45,6 +38,7 @@ class Entry:
     where: str
     data: dict
     model: type[models.Model] | None = None
+    index: int = 0
 
     @property
     def fields(self) -> dict:
@@ -55,50 +49,158 @@ class Entry:
         return natural_key_of(self.model, self.fields)
 
 
-def read_dataset_file(path: Path | str) -> tuple[list[Entry], list[Problem]]:
-    """Parse one file into entries, reporting encoding and JSON problems with their place."""
-    path = Path(path)
+class ReadError(Exception):
+    """The file cannot be read on: its problem says where and why."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def read_dataset(source: Path | str | bytes, *, name: str = "dataset") -> Iterator[Entry | Problem]:
+    """The entries of a dataset file (a path) or of raw bytes, one at a time; a problem in
+    place of each object that is not an entry, and last, one for a file that cannot be read on."""
+    if isinstance(source, bytes):
+        yield from entries_of(BytesReader(source), name)
+        return
+    path = Path(source)
     try:
-        raw = path.read_bytes()
+        stream = path.open("rb")
     except OSError as error:
-        return [], [Problem(str(path), f"cannot be read ({error.strerror}).")]
-    if len(raw) > MAX_FILE_BYTES:
-        return [], [Problem(str(path), f"is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB.")]
-    return parse_dataset(raw, name=str(path))
+        yield Problem(str(path), f"cannot be read ({error.strerror}).")
+        return
+    with stream:
+        yield from entries_of(stream, str(path))
 
 
-def parse_dataset(raw: bytes, *, name: str) -> tuple[list[Entry], list[Problem]]:
+class BytesReader:
+    def __init__(self, raw: bytes):
+        self.raw, self.position = raw, 0
+
+    def read(self, size: int) -> bytes:
+        chunk = self.raw[self.position : self.position + size]
+        self.position += len(chunk)
+        return chunk
+
+
+def entries_of(stream: BinaryIO, name: str) -> Iterator[Entry | Problem]:
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return [], [Problem(name, f"is not UTF-8 text (invalid byte at position {error.start}).")]
-    try:
-        objects = json.loads(text)
-    except RecursionError:
-        return [], [Problem(name, "is not a dataset: its JSON is nested too deeply.")]
-    except json.JSONDecodeError as error:
-        return [], [
-            Problem(
-                name,
-                f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
-            )
-        ]
-    if not isinstance(objects, list):
-        return [], [Problem(name, "must hold a JSON list of objects.")]
-    entries, problems = [], []
-    for index, item in enumerate(objects):
-        where = f"{name}[{index}]"
-        if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):
-            problems.append(Problem(where, 'must be an object with "model" and "fields".'))
-            continue
-        label = str(item.get("model", "")).lower()
-        model = MODEL_LABELS.get(label)
-        if model is None:
-            problems.append(Problem(where, f"unknown model {item.get('model')!r}.", "model"))
-            continue
-        key = natural_key_of(model, item["fields"])
-        entries.append(Entry(f"{where} {label} {describe_key(key)}", item, model))
-    return entries, problems
+        for index, item in JSONListReader(stream, name).items():
+            yield entry_or_problem(item, index, name)
+    except ReadError as error:
+        yield error.problem
+
+
+def entry_or_problem(item, index: int, name: str) -> Entry | Problem:
+    where = f"{name}[{index}]"
+    if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):
+        return Problem(where, 'must be an object with "model" and "fields".')
+    label = str(item.get("model", "")).lower()
+    model = MODEL_LABELS.get(label)
+    if model is None:
+        return Problem(where, f"unknown model {item.get('model')!r}.", "model")
+    key = natural_key_of(model, item["fields"])
+    return Entry(f"{where} {label} {describe_key(key)}", item, model, index)
+
+
+class JSONListReader:
+    """The objects of a top-level JSON list, parsed one by one by json's raw_decode from a
+    buffer that holds the current object (and grows only as far as that object needs)."""
+
+    def __init__(self, stream: BinaryIO, name: str):
+        self.stream, self.name = stream, name
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.parser = json.JSONDecoder()
+        self.buffer, self.position = "", 0
+        self.bytes_read, self.eof = 0, False
+        # Where the buffer starts in the file, for line and column in messages.
+        self.line, self.column = 1, 1
+
+    def problem(self, message: str) -> ReadError:
+        return ReadError(Problem(self.name, message))
+
+    def fill(self, size: int = CHUNK_BYTES) -> bool:
+        """Read more of the file into the buffer; False at its end."""
+        if self.eof:
+            return False
+        chunk = self.stream.read(size)
+        try:
+            text = self.decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            at = self.bytes_read + error.start
+            raise self.problem(f"is not UTF-8 text (invalid byte at position {at}).") from None
+        self.bytes_read += len(chunk)
+        self.eof = not chunk
+        if not text:
+            return not self.eof  # nothing new (a chunk ending inside a character): read on
+        consumed = self.buffer[: self.position]
+        newlines = consumed.count("\n")
+        self.line += newlines
+        self.column = (
+            len(consumed) - consumed.rfind("\n") if newlines else self.column + len(consumed)
+        )
+        self.buffer = self.buffer[self.position :] + text
+        self.position = 0
+        return True
+
+    def skip_whitespace(self) -> str:
+        """The next character that is not white space ("" at the end of the file)."""
+        while True:
+            while self.position < len(self.buffer) and self.buffer[self.position] in WHITESPACE:
+                self.position += 1
+            if self.position < len(self.buffer):
+                return self.buffer[self.position]
+            if not self.fill():
+                return ""
+
+    def items(self) -> Iterator[tuple[int, object]]:
+        if self.skip_whitespace() != "[":
+            if self.position >= len(self.buffer):
+                raise self.problem("is not valid JSON: Expecting value at line 1, column 1.")
+            raise self.problem("must hold a JSON list of objects.")
+        self.position += 1
+        if self.skip_whitespace() == "]":
+            self.position += 1
+            return self.expect_end()
+        index = 0
+        while True:
+            yield index, self.next_value()
+            index += 1
+            following = self.skip_whitespace()
+            if following == "]":
+                self.position += 1
+                return self.expect_end()
+            if following != ",":
+                raise self.syntax_error("Expecting ',' delimiter", self.position)
+            self.position += 1
+            self.skip_whitespace()
+
+    def next_value(self):
+        size = CHUNK_BYTES
+        while True:
+            try:
+                value, end = self.parser.raw_decode(self.buffer, self.position)
+            except RecursionError:
+                raise self.problem("is not a dataset: its JSON is nested too deeply.") from None
+            except json.JSONDecodeError as error:
+                # Perhaps only cut off by the end of the buffer: read on (twice as much each
+                # time, so a long document text is parsed a bounded number of times).
+                if self.fill(size):
+                    size = max(size, len(self.buffer))
+                    continue
+                raise self.syntax_error(error.msg, error.pos) from None
+            self.position = end
+            return value
+
+    def expect_end(self) -> None:
+        if self.skip_whitespace():
+            raise self.syntax_error("Extra data", self.position)
+
+    def syntax_error(self, message: str, position: int) -> ReadError:
+        before = self.buffer[:position]
+        newlines = before.count("\n")
+        line = self.line + newlines
+        column = position - before.rfind("\n") if newlines else self.column + position
+        return self.problem(f"is not valid JSON: {message} at line {line}, column {column}.")
 
 
 def natural_key_of(model: type[models.Model], fields: dict) -> tuple:
@@ -111,8 +213,20 @@ def natural_key_of(model: type[models.Model], fields: dict) -> tuple:
             reference = fields.get(model_field.name)
             setattr(instance, model_field.name, stand_in(model_field.related_model, reference))
         elif model_field.name in fields:
-            setattr(instance, model_field.attname, fields[model_field.name])
-    return tuple(instance.natural_key())
+            setattr(instance, model_field.attname, as_python(model_field, fields[model_field.name]))
+    try:
+        return tuple(instance.natural_key())
+    except (AttributeError, TypeError, ValueError):
+        # A key part of the wrong type (checked, and said, field by field later).
+        return tuple(fields.get(name) for name in SPECS[model].key)
+
+
+def as_python(model_field, value):
+    """The value as the model holds it (a note's key holds its datetime), or as given."""
+    try:
+        return model_field.to_python(value)
+    except Exception:  # any value a file may hold; the checks name what is wrong with it
+        return value
 
 
 def stand_in(model: type[models.Model], reference) -> models.Model:
@@ -140,8 +254,12 @@ class RowCache:
     the import re-read the document (and its long body) for every reference.
     """
 
+    # Enough for every row a claim or its evidence refers to while its document is read;
+    # bounded, so an import's memory does not grow with the dataset.
+    LIMIT = 256
+
     def __init__(self):
-        self.rows: dict[tuple, models.Model | None] = {}
+        self.rows: OrderedDict[tuple, models.Model | None] = OrderedDict()
         # Natural keys of the dataset's objects that were refused, so references to them say so.
         self.refused: set[tuple[type, str]] = set()
 
@@ -151,7 +269,9 @@ class RowCache:
             hash(key)
         except TypeError:
             return None  # an object where a key belongs: no row has it
-        if (model, key) not in self.rows:
+        if (model, key) in self.rows:
+            self.rows.move_to_end((model, key))
+        else:
             manager = model._default_manager
             try:
                 row = (
@@ -161,11 +281,17 @@ class RowCache:
                 )
             except (ObjectDoesNotExist, TypeError, ValueError):
                 row = None
-            self.rows[(model, key)] = row
+            self.store((model, key), row)
         return self.rows[(model, key)]
 
     def remember(self, row: models.Model, key: tuple) -> None:
-        self.rows[(type(row), as_key(key))] = row
+        self.store((type(row), as_key(key)), row)
+
+    def store(self, cache_key: tuple, row: models.Model | None) -> None:
+        self.rows[cache_key] = row
+        self.rows.move_to_end(cache_key)
+        if len(self.rows) > self.LIMIT:
+            self.rows.popitem(last=False)
 
     def refuse(self, model, key) -> None:
         # repr: a refused object's key may hold anything the file had, lists and dicts included.
