@@ -3,6 +3,7 @@ exports again byte for byte; people travel as data (--map-user puts them on loca
 accounts); --published-only holds what an anonymous API reader sees and nothing more; an
 unmigrated database and bad values get sentences, not tracebacks."""
 
+import datetime
 import json
 
 import pytest
@@ -17,12 +18,15 @@ from claims.choices import ClaimStatus
 from claims.datasets import DatasetError, dataset_export, dataset_import
 from claims.datasets.registry import DATASET
 from claims.models import Claim, Evidence
+from claims.services import claim_note_add
 from claims.workflow import claim_transition
 from sources.models import Source
 from tests.conftest import SEED
 from tests.factories import user_in_group
 
 pytestmark = pytest.mark.django_db
+
+NOTE = "Internal-note-marker: ask the archive for the signed original."
 
 # Tables a migrated database starts with rows in (the roles migration's groups, content
 # types and permissions); everything else is wiped to make a fresh database.
@@ -54,10 +58,12 @@ def worked_seed(seed_dataset, db):
     reviewer = user_in_group("reviewer", "reviewers")
     reviewer.first_name, reviewer.last_name = "Rita", "Reviewer"
     reviewer.save()
-    in_review = Claim.objects.filter(status=ClaimStatus.IN_REVIEW).order_by("key")
-    published = Claim.objects.filter(status=ClaimStatus.PUBLISHED).order_by("key")
-    claim_transition(claim=in_review[0], target=ClaimStatus.DRAFT, user=curator)
-    claim_transition(claim=published[0], target=ClaimStatus.RETRACTED, user=reviewer)
+    in_review = Claim.objects.filter(status=ClaimStatus.IN_REVIEW).order_by("key").first()
+    published = Claim.objects.filter(status=ClaimStatus.PUBLISHED).order_by("key").first()
+    claim_transition(claim=in_review, target=ClaimStatus.DRAFT, user=curator)
+    claim_transition(claim=published, target=ClaimStatus.RETRACTED, user=reviewer)
+    claim_note_add(claim=published, user=reviewer, text="Retracted: the source was a mirror.")
+    claim_note_add(claim=in_review, user=curator, text=NOTE)
     return curator, reviewer
 
 
@@ -84,6 +90,8 @@ def test_round_trip_into_a_fresh_database_without_accounts(worked_seed, tmp_path
     retracted = Claim.objects.get(status=ClaimStatus.RETRACTED)
     assert retracted.status_changed_by.display_name == "Rita Reviewer"
     assert dataset_export() == exported
+    note = Claim.objects.get(status=ClaimStatus.DRAFT, notes__isnull=False).notes.get()
+    assert (note.author.username, note.text) == ("curator", NOTE)
 
 
 def test_map_user_puts_the_work_on_a_local_account(worked_seed, tmp_path):
@@ -130,7 +138,8 @@ def test_published_only_holds_what_an_anonymous_api_reader_sees(worked_seed):
         assert set(fields) - {"document", "section", "topics", "same_as"} <= set(api_claims[key])
         for name in ("quote", "status", "verdict", "verdict_summary", "paraphrase"):
             assert fields[name] == api_claims[key][name]
-    assert "accounts.person" not in by_model
+    assert "accounts.person" not in by_model and "claims.claimnote" not in by_model
+    assert "Internal-note-marker" not in json.dumps(objects)
     api_sources = {s["key"] for s in everything("/api/sources/")}
     assert {s["key"] for s in by_model["sources.source"]} == api_sources
     assert len(by_model["claims.evidence"]) == api.get("/api/evidence/").json()["count"]
@@ -160,6 +169,7 @@ def test_export_command_says_what_it_wrote(worked_seed, tmp_path, capsys):
     assert f"{claims} claims (" in said and "1 retracted" in said and "1 draft" in said
     assert f"{Source.objects.count()} sources" in said
     assert f"{Evidence.objects.count()} evidence" in said and "2 people" in said
+    assert "2 claim notes" in said
     assert path.read_text(encoding="utf-8") == dataset_export()
     assert not (tmp_path / "out.json.partial").exists()
 
@@ -169,7 +179,8 @@ def test_registry_keys_are_the_models_natural_keys(worked_seed):
         row = spec.model._default_manager.order_by("pk").first()
         assert row is not None, spec.label
         values = spec.model._default_manager.filter(pk=row.pk).values_list(*spec.key).get()
-        assert tuple(values) == tuple(row.natural_key()), spec.label
+        as_written = [v.isoformat() if isinstance(v, datetime.datetime) else v for v in values]
+        assert tuple(as_written) == tuple(row.natural_key()), spec.label
 
 
 EVIDENCE = {
