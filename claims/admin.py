@@ -568,11 +568,16 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
         if not editing.may_change_substance(request.user, obj):
             # The offsets are read-only: no occurrence to choose. Corrections go through a
             # reviewer (a note on the claim, or a reviewer sending it back to review).
-            return [
-                (name, {**options, "fields": [("start", "end")]}) if name == "Offsets" else
-                (name, options)
-                for name, options in fieldsets
-            ]  # fmt: skip
+            locked = []
+            for name, options in fieldsets:
+                fields = [f for f in options["fields"] if f != "accept_overlaps"]
+                if name == "Offsets":
+                    fields = [("start", "end")]
+                locked.append((name, {**options, "fields": fields}))
+            name, options = locked[0]
+            notice = f"{editing.refusal_message(obj)} (Notes: at the bottom of this page.)"
+            locked[0] = (name, {**options, "description": notice})
+            return locked
         correction = (
             "Correction",
             {

@@ -267,6 +267,9 @@ class TestAdmin:
         form = response.context["adminform"].form
         assert not {"quote", "paraphrase", "claim_type", "verdict", "same_as"} & set(form.fields)
         assert "review_note" in form.fields
+        html = response.content.decode()
+        assert 'name="accept_overlaps"' not in html and 'name="occurrence"' not in html
+        assert "ask a reviewer to send it back to review" in html
         evidence_inlines = [
             formset
             for formset in response.context["inline_admin_formsets"]
