@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import NoRevertHistoryAdmin, VersionedModelForm
 from sources.models import Source
 
-from . import desk, editing, roles, services, workflow
+from . import bulk, desk, editing, roles, services, workflow
 from .anchoring import shorten
 from .choices import COUNTER_STANCES, ClaimStatus, CorrectionKind, Stance
 from .models import (
@@ -211,6 +211,23 @@ class CounterEvidenceInline(EvidenceInlineBase):
     stances = COUNTER_STANCES
     verbose_name = "counter-source"
     verbose_name_plural = "Counter-sources (contradicting or qualifying)"
+
+
+class ClaimsCsvForm(forms.Form):
+    document = forms.ModelChoiceField(queryset=Document.objects.defer("body", "notes"))
+    file = forms.FileField(help_text="UTF-8, with a header row; at most 5 MB.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 5 MB; split it.")
+        try:
+            self.cleaned_data["text"] = upload.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(
+                f"The file is not UTF-8 text (byte {error.start}); save it as “CSV UTF-8”."
+            ) from error
+        return upload
 
 
 class NotesInline(admin.TabularInline):
@@ -653,6 +670,11 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
                 name="claims_claim_my_queue",
             ),
             path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_csv_view),
+                name="claims_claim_import",
+            ),
+            path(
                 "waiting-for-review/",
                 self.admin_site.admin_view(self.waiting_view),
                 name="claims_claim_waiting",
@@ -672,6 +694,40 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
         claims = desk.waiting_for_review()
         groups = [("In review, longest waiting first", claims)] if claims else []
         return self.queue_page(request, "Waiting for review", groups, "No claim waits for review.")
+
+    def import_csv_view(self, request):
+        """Many claims for one document from a CSV: all rows or none (claims/bulk.py)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ClaimsCsvForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            document = form.cleaned_data["document"]
+            try:
+                created = bulk.claims_from_csv(
+                    document=document, text=form.cleaned_data["text"], user=request.user
+                )
+            except bulk.BulkRefused as refused:
+                problems = refused.problems
+            else:
+                keys = ", ".join(claim.key for claim in created)
+                self.message_user(
+                    request,
+                    f"{len(created)} draft claims added to {document}: {keys}.",
+                    messages.SUCCESS,
+                )
+                changelist = reverse("admin:claims_claim_changelist")
+                return HttpResponseRedirect(f"{changelist}?document__id__exact={document.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add claims from a CSV",
+            "opts": self.model._meta,
+            "form": form,
+            "problems": problems,
+            "required": bulk.REQUIRED,
+            "optional": bulk.OPTIONAL,
+        }
+        return TemplateResponse(request, "admin/claims/claim/import_csv.html", context)
 
     def queue_page(self, request, title, groups, empty):
         context = {

@@ -1,13 +1,18 @@
 """The curator's desk (issue 13): no lost work, forgiving anchoring, duplicates and overlaps,
 the review queue and its notes."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from claims import bulk
 from claims.models import Claim
 from sources.authors import format_authors, parse_authors
 from sources.models import Source
@@ -18,6 +23,7 @@ from tests.factories import (
     DocumentFactory,
     EvidenceFactory,
     SourceFactory,
+    TopicFactory,
     user_in_group,
 )
 
@@ -479,7 +485,8 @@ class TestHonestMessages:
         url = reverse("admin:claims_claim_delete", args=[published_claim.pk])
         response = admin_client.get(url, follow=True)
         assert response.redirect_chain[-1][0].endswith(f"/{published_claim.pk}/change/")
-        assert "it stays on the public record. Retract it" in response.content.decode()
+        html = response.content.decode()
+        assert "Claim C001 is published" in html and "Retract it (a reviewer) instead" in html
 
     def test_admin_search_reads_the_verdict_summary(self, admin_client, published_claim):
         published_claim.verdict_summary = "Zanzibar figures agree."
@@ -545,3 +552,73 @@ class TestHistoryAndLinks:
         assert edit not in client.get(url).content.decode()
         client.force_login(admin_user)
         assert edit in client.get(url).content.decode()
+
+
+GOOD_CSV = (
+    "quote,claim_type,paraphrase,topics,attributed_to\n"
+    '"Students number 400,000.",statistic,About students.,trade,\n'
+    '"We must cooperate.",Normative statement,,,The minister\n'
+)
+
+
+class TestBulkEntry:
+    @pytest.fixture
+    def topic(self, db):
+        return TopicFactory(name="Trade", slug="trade")
+
+    def test_every_row_becomes_a_draft_claim(self, document, topic):
+        created = bulk.claims_from_csv(document=document, text=GOOD_CSV)
+        assert [(c.key, c.claim_type, c.status) for c in created] == [
+            ("C001", "statistic", "draft"),
+            ("C002", "normative", "draft"),
+        ]
+        assert list(created[0].topics.all()) == [topic]
+        assert document.body[created[1].start : created[1].end] == "We must cooperate."
+
+    def test_a_bad_row_writes_nothing_and_names_line_and_column(self, document, topic):
+        text = GOOD_CSV + "Words not in the text.,statistic,,,\nTrade grew.,opinion,,nope,\n"
+        with pytest.raises(bulk.BulkRefused) as refused:
+            bulk.claims_from_csv(document=document, text=text)
+        messages = [str(problem) for problem in refused.value.problems]
+        assert messages[0].startswith("Line 4, column quote: The quote 'Words not in the text.'")
+        assert "Line 5, column claim_type: 'opinion' is not one of" in messages[1]
+        assert "Line 5, column topics: no topic 'nope'" in messages[2]
+        assert not Claim.objects.filter(document=document).exists()
+
+    def test_duplicates_within_the_file_are_refused(self, document, topic):
+        text = GOOD_CSV + '"Students  number 400,000.",statistic,,,\n'
+        with pytest.raises(bulk.BulkRefused, match="Line 4, column quote: These words are already"):
+            bulk.claims_from_csv(document=document, text=text)
+        assert not Claim.objects.exists()
+
+    def test_unknown_and_missing_columns(self, document):
+        with pytest.raises(bulk.BulkRefused) as refused:
+            bulk.claims_from_csv(document=document, text="quote,verdict\nx,y\n")
+        assert [str(p) for p in refused.value.problems] == [
+            "Line 1, column claim_type: this required column is missing.",
+            "Line 1, column verdict: unknown column; the columns are quote, claim_type, "
+            "paraphrase, topics, attributed_to, key, occurrence.",
+        ]
+
+    def test_the_command(self, document, topic, tmp_path):
+        good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+        good.write_text(GOOD_CSV, encoding="utf-8")
+        bad.write_text("quote,claim_type\nNot there at all.,statistic\n", encoding="utf-8")
+        err = io.StringIO()
+        with pytest.raises(CommandError, match="Nothing was written: 1 problem"):
+            call_command("import_claims_csv", document.slug, str(bad), stderr=err)
+        assert "Line 2, column quote" in err.getvalue()
+        out = io.StringIO()
+        call_command("import_claims_csv", document.slug, str(good), stdout=out)
+        assert f"Added 2 draft claim(s) to {document.slug}: C001, C002." in out.getvalue()
+
+    def test_the_admin_page(self, admin_client, document, topic):
+        url = reverse("admin:claims_claim_import")
+        bad = SimpleUploadedFile("c.csv", b"quote,claim_type\nNot there.,statistic\n")
+        html = admin_client.post(url, {"document": document.pk, "file": bad}).content.decode()
+        assert "Nothing was written" in html and "Line 2, column quote" in html
+        good = SimpleUploadedFile("c.csv", GOOD_CSV.encode())
+        response = admin_client.post(url, {"document": document.pk, "file": good}, follow=True)
+        assert "2 draft claims added to" in response.content.decode()
+        assert Claim.objects.filter(document=document).count() == 2
+        assert url in admin_client.get(reverse("admin:claims_claim_changelist")).content.decode()
