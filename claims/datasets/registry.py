@@ -15,7 +15,16 @@ from django.db import models
 
 from sources.models import Source
 
-from ..models import Claim, ClaimNote, Document, Evidence, Section, Topic
+from ..models import (
+    Claim,
+    ClaimNote,
+    Correction,
+    Document,
+    DocumentVersion,
+    Evidence,
+    Section,
+    Topic,
+)
 
 # People (accounts.Person), reached through a field that refers to them: the domain never
 # imports accounts.
@@ -58,6 +67,13 @@ DATASET: list[DatasetModel] = [
         streamed_fields=("body",),
     ),
     DatasetModel(
+        DocumentVersion,
+        key=("document__slug", "number"),
+        order_by=("document__slug", "number"),
+        document="document",
+        streamed_fields=("body",),
+    ),
+    DatasetModel(
         Section,
         key=("document__slug", "label"),
         order_by=("document__slug", "order"),
@@ -70,7 +86,10 @@ DATASET: list[DatasetModel] = [
         document="document",
         # The desk's working state (who checks a claim, by when) stays in its database.
         local_fields=("assignee", "due_on"),
-        internal_fields=("review_note", "reviewed_by", "status_changed_by", "status_changed_at"),
+        internal_fields=(
+            "review_note", "reviewed_by", "status_changed_by", "status_changed_at",
+            "anchored_version",
+        ),  # fmt: skip
     ),
     DatasetModel(
         Evidence,
@@ -80,6 +99,13 @@ DATASET: list[DatasetModel] = [
         # What the machine found in this database's stored copies (sources.Snapshot, which
         # do not travel): found again after an import by `verify_excerpts`.
         local_fields=("found", "found_in", "found_at", "checked_at"),
+    ),
+    DatasetModel(
+        Correction,
+        key=("claim__document__slug", "claim__key", "made_at"),
+        order_by=("claim__document__slug", "claim__start", "claim__key", "made_at", "id"),
+        document="claim__document",
+        internal_fields=("made_by",),
     ),
     DatasetModel(
         ClaimNote,

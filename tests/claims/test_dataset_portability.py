@@ -17,7 +17,7 @@ from accounts.models import Person
 from claims.choices import ClaimStatus
 from claims.datasets import DatasetError, dataset_export, dataset_import
 from claims.datasets.registry import DATASET
-from claims.models import Claim, Evidence
+from claims.models import Claim, Correction, DocumentVersion, Evidence
 from claims.services import claim_note_add
 from claims.workflow import claim_transition
 from sources.models import Source
@@ -64,6 +64,17 @@ def worked_seed(seed_dataset, db):
     claim_transition(claim=published, target=ClaimStatus.RETRACTED, user=reviewer)
     claim_note_add(claim=published, user=reviewer, text="Retracted: the source was a mirror.")
     claim_note_add(claim=in_review, user=curator, text=NOTE)
+    # An earlier text of the document, and a correction on the public record.
+    document = published.document
+    DocumentVersion.objects.get_or_create(
+        document=document, number=1,
+        defaults={"body": document.body, "body_sha256": document.body_sha256},
+    )  # fmt: skip
+    Correction.objects.create(
+        claim=published, reason="The verdict summary named the wrong year.",
+        changes=[{"field": "verdict_summary", "old": "1971", "new": "1972"}],
+        made_by=Person.for_user(reviewer),
+    )  # fmt: skip
     return curator, reviewer
 
 
