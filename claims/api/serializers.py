@@ -21,7 +21,7 @@ from sources.models import Source
 
 from .. import services, workflow
 from ..anchoring import position_selector, quote_selector
-from ..choices import COUNTER_STANCES, ClaimStatus, Stance, Verdict
+from ..choices import COUNTER_STANCES, ClaimStatus, CopyKind, Finding, Stance, Verdict
 from ..models import Claim, ClaimNote, Document, Evidence, Section, Topic
 from .corrections import CorrectionFieldsMixin, CorrectionSerializer
 from .research_serializers import ClaimResearchFields
@@ -30,6 +30,19 @@ from .research_serializers import ClaimResearchFields
 # every CharField by default, which would change a body's hash and shift every offset
 # into it, and make a quote or excerpt other than the source's own words.
 VERBATIM = {"trim_whitespace": False}
+
+
+def read_only_choice(choices, help_text: str) -> serializers.ChoiceField:
+    """A derived choice that may be empty: its schema says so (an enum with the blank value)."""
+    return serializers.ChoiceField(
+        choices=choices, allow_blank=True, read_only=True, help_text=help_text
+    )
+
+
+COPY_KIND_HELP = (
+    "Where the text was read: publisher, archive, third_party, or empty (no address read)."
+)
+FOUND_HELP = "The machine's finding in the stored copies: found, not_found, no_snapshot, or empty (not checked)."
 
 
 class TopicSerializer(ModelCleanMixin, serializers.ModelSerializer):
@@ -74,6 +87,8 @@ class EmbeddedEvidenceSerializer(serializers.ModelSerializer):
     """One source or counter-source as a claim shows it: the work, and what it says."""
 
     source = SourceBriefSerializer(read_only=True)
+    copy_kind = read_only_choice(CopyKind.choices, COPY_KIND_HELP)
+    found = read_only_choice(Finding.choices, FOUND_HELP)
     # The machine's finding (found / not_found / no_snapshot, empty when not checked): the
     # stored copy the excerpt was found in (its id, address, retrieval date) and where in
     # its text; the copy's text is at /snapshots/<found_in>/?at=<found_at>.
@@ -113,6 +128,8 @@ class EvidenceSerializer(CorrectionFieldsMixin, ModelCleanMixin, serializers.Mod
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     source = NaturalKeyRelatedField(slug_field="key", queryset=Source.objects.all())
 
+    copy_kind = read_only_choice(CopyKind.choices, COPY_KIND_HELP)
+
     class Meta:
         model = Evidence
         fields = [
@@ -128,6 +145,8 @@ class NewEvidenceSerializer(serializers.ModelSerializer):
     """Evidence written together with a new claim (the claim is implied)."""
 
     source = NaturalKeyRelatedField(slug_field="key", queryset=Source.objects.all())
+
+    copy_kind = read_only_choice(CopyKind.choices, COPY_KIND_HELP)
 
     class Meta:
         model = Evidence

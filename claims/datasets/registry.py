@@ -87,7 +87,10 @@ DATASET: list[DatasetModel] = [
         # The desk's working state (who checks a claim, by when) stays in its database.
         local_fields=("assignee", "due_on"),
         internal_fields=(
-            "review_note", "reviewed_by", "status_changed_by", "status_changed_at",
+            "review_note",
+            "reviewed_by",
+            "status_changed_by",
+            "status_changed_at",
             "anchored_version",
         ),  # fmt: skip
     ),
