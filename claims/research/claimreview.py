@@ -4,7 +4,8 @@ Each ClaimReview carries what Google's fact-check guidelines require and recomme
 (claimReviewed, reviewRating with ratingValue/bestRating/worstRating/alternateName,
 itemReviewed as a Claim with author, datePublished and appearance, author,
 datePublished, url) and, beyond them, the evidence: every source and counter-source
-as a `citation` whose stance, excerpt and locator are Claimbase extension terms.
+as a `citation` whose stance, excerpt (the source's words), summary (the curator's),
+copyKind and locator are Claimbase extension terms.
 schema.org has no property for a citation's stance, and a term a JSON-LD context does
 not define is dropped on expansion, so the context maps ours to project-local IRIs in
 the `urn:claimbase:` namespace (URNs identify without pretending to be a web
@@ -34,7 +35,11 @@ ORGANISATION = "Claimbase"
 NAMESPACE = "urn:claimbase:"
 EXTENSION_TERMS = {
     "stance": {"@id": f"{NAMESPACE}stance"},
+    # The source's own words, verbatim; `summary` is the curator's account of them.
     "excerpt": {"@id": f"{NAMESPACE}excerpt"},
+    "summary": {"@id": f"{NAMESPACE}summary"},
+    # Where the text was read: publisher, archive or third_party (claims/copies.py).
+    "copyKind": {"@id": f"{NAMESPACE}copyKind"},
     "locator": {"@id": f"{NAMESPACE}locator"},
     "verified": {"@id": f"{NAMESPACE}verified"},
 }
@@ -120,6 +125,10 @@ def citation(evidence, absolute: Absolute) -> dict:
         node["datePublished"] = "-".join(f"{part:02d}" for part in source.date_parts)
     if evidence.excerpt:
         node["excerpt"] = evidence.excerpt
+    if evidence.summary:
+        node["summary"] = evidence.summary
+    if evidence.copy_kind:
+        node["copyKind"] = evidence.copy_kind
     if evidence.locator:
         node["locator"] = evidence.locator
     return node

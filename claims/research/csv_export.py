@@ -57,7 +57,7 @@ def claim_row(claim: Claim, *, user=None) -> list:
         "sources": "\n".join(f"{row.source.key}: {row.source.title}" for row in supporting),
         "counter_source_count": len(counter),
         "counter_sources": "\n".join(
-            f"{row.source.key} ({row.stance}): {row.source.title} — {row.excerpt}"
+            f"{row.source.key} ({row.stance}): {row.source.title}{what_it_says(row)}"
             for row in counter
         ),
         "same_as": claim.same_as_id if claim.same_as_id and can_see(user, claim.same_as) else None,
@@ -65,6 +65,16 @@ def claim_row(claim: Claim, *, user=None) -> list:
         "end": claim.end,
     }
     return [safe_cell(values[name]) for name in COLUMNS]
+
+
+def what_it_says(evidence) -> str:
+    """The source's words in quotation marks, the curator's summary said to be one."""
+    parts = []
+    if evidence.excerpt:
+        parts.append(f"“{evidence.excerpt}”")
+    if evidence.summary:
+        parts.append(f"summary: {evidence.summary}")
+    return "".join(f" — {part}" for part in parts)
 
 
 class _Line:

@@ -28,6 +28,8 @@ pytestmark = pytest.mark.django_db
 
 STANCE = "urn:claimbase:stance"
 EXCERPT = "urn:claimbase:excerpt"
+SUMMARY = "urn:claimbase:summary"
+COPY_KIND = "urn:claimbase:copyKind"
 # No network here: expansion gets a stand-in for https://schema.org's context. Like the
 # real one it sets "@vocab" to http://schema.org/ and types "url" as an IRI; what the test
 # shows is that our own terms land on our IRIs, which no schema.org context could do.
@@ -206,6 +208,25 @@ def test_evidence_and_its_stance_survive_json_ld_expansion(anonymous_client, rev
     }
     # The stance is on our own IRI, not dropped and not mistaken for a schema.org term.
     assert all(f"{SCHEMA}stance" not in citation for citation in citations)
+
+
+def test_a_summary_is_given_as_a_summary_and_the_copy_read_is_named(anonymous_client, reviewed):
+    EvidenceFactory(
+        claim=reviewed,
+        source=SourceFactory(key="yearbook", title="Trade yearbook", url="https://stats.example/y"),
+        stance="qualifies",
+        excerpt="",
+        summary="Gives a lower figure for 2019.",
+        consulted_url="https://mirror.example.net/yearbook",
+    )
+    review = claim_review(anonymous_client, reviewed)
+    [expanded] = jsonld.expand(review, {"documentLoader": offline_loader})
+    by_name = {c[f"{SCHEMA}name"][0]["@value"]: c for c in expanded[f"{SCHEMA}citation"]}
+    yearbook = by_name["Trade yearbook"]
+    assert yearbook[SUMMARY][0]["@value"] == "Gives a lower figure for 2019."
+    assert EXCERPT not in yearbook  # a summary is never passed off as the source's words
+    assert yearbook[COPY_KIND][0]["@value"] == "third_party"
+    assert SUMMARY not in by_name["Customs yearbook"]
 
 
 def test_claim_reviewed_is_the_paraphrase_or_the_quote_that_fits(anonymous_client, reviewed):

@@ -96,3 +96,30 @@ class TestCopyKindIsStored:
 )  # fmt: skip
 def test_split_excerpt(old, excerpt, summary):
     assert split_excerpt(old) == (excerpt, summary)
+
+
+@pytest.mark.django_db
+def test_api_and_reader_show_excerpt_and_summary_as_what_they_are(anonymous_client):
+    from tests.factories import PublishedClaimFactory
+
+    claim = PublishedClaimFactory(key="C001", evidence__excerpt="Trade rose 230-fold.")
+    EvidenceFactory(
+        claim=claim,
+        source=SourceFactory(key="yearbook", title="Yearbook", url="https://stats.example/y"),
+        stance=Stance.QUALIFIES,
+        excerpt="",
+        summary="Gives a lower figure for 2019.",
+        verified=True,
+        consulted_url="https://web.archive.org/web/2020/https://stats.example/y",
+    )
+    answer = anonymous_client.get(f"/api/claims/{claim.pk}/").json()
+    [counter] = answer["counter_sources"]
+    assert (counter["excerpt"], counter["summary"]) == ("", "Gives a lower figure for 2019.")
+    assert (counter["verified"], counter["copy_kind"]) == (True, "archive")
+    assert answer["sources"][0]["excerpt"] == "Trade rose 230-fold."
+
+    page = anonymous_client.get(f"/documents/{claim.document.slug}/claims/C001/").content.decode()
+    assert '<blockquote class="excerpt">Trade rose 230-fold.</blockquote>' in page
+    assert "Gives a lower figure for 2019." in page
+    assert '<blockquote class="excerpt">Gives a lower' not in page  # never quoted
+    assert "Verified by a curator, in an archive" in page

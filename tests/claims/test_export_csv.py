@@ -53,7 +53,7 @@ def test_one_row_per_claim_with_sources_and_counter_sources(anonymous_client, ex
     assert row["quote"] == exported.quote
     assert row["sources"] == "census: Census table"
     assert row["counter_sources"] == (
-        "customs (contradicts): Customs yearbook — Customs gives 230 times."
+        "customs (contradicts): Customs yearbook — “Customs gives 230 times.”"
     )
     assert (row["source_count"], row["counter_source_count"]) == ("1", "1")
 
@@ -101,7 +101,7 @@ def test_source_titles_are_escaped_as_well(anonymous_client, published_claim):
     )
     [row] = export(anonymous_client)
     # The cell starts with the source key, so it cannot start a formula; keys are slugs.
-    assert row["counter_sources"] == "evil (contradicts): x — =1+1"
+    assert row["counter_sources"] == "evil (contradicts): x — “=1+1”"
     assert safe_cell("=1+1") == "'=1+1" and safe_cell("-5") == "'-5" and safe_cell(3) == 3
 
 
@@ -121,3 +121,19 @@ def test_streams_in_fixed_queries(anonymous_client):
     with CaptureQueriesContext(connection) as many:
         assert len(export(anonymous_client)) == 30
     assert len(many) == len(few)
+
+
+def test_counter_sources_quote_excerpts_and_label_summaries(anonymous_client, published_claim):
+    EvidenceFactory(
+        claim=published_claim, source=SourceFactory(key="a", title="A"), stance="contradicts",
+        excerpt="Exports fell.", summary="",
+    )  # fmt: skip
+    EvidenceFactory(
+        claim=published_claim, source=SourceFactory(key="b", title="B"), stance="qualifies",
+        excerpt="", summary="Says the fall was seasonal.",
+    )  # fmt: skip
+    [row] = export(anonymous_client)
+    assert row["counter_sources"].splitlines() == [
+        "a (contradicts): A — “Exports fell.”",
+        "b (qualifies): B — summary: Says the fall was seasonal.",
+    ]
