@@ -32,7 +32,7 @@ public_with_claim("source__evidence__claim", many=True)).
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 # Claim statuses an anonymous reader may see (the values of claims.choices.ClaimStatus).
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
@@ -116,6 +116,13 @@ def public_q(model: type[models.Model], *, via: str = "") -> Q:
     status = f"{rule.claim}__status__in" if rule.claim else "status__in"
     if not rule.many:
         return Q(**{f"{prefix}{status}": PUBLIC_CLAIM_STATUSES})
+    if not via:
+        # A correlated EXISTS: a page of sources checks its own rows (index lookups) instead
+        # of building the id list of every public source first (1.3 s at 20k sources).
+        public_rows = model._default_manager.filter(
+            **{status: PUBLIC_CLAIM_STATUSES}, pk=OuterRef("pk")
+        )
+        return Q(Exists(public_rows))
     public_ids = model._default_manager.filter(**{status: PUBLIC_CLAIM_STATUSES}).values("pk")
     return Q(**{f"{prefix}pk__in": public_ids})
 

@@ -30,7 +30,7 @@ from ..models import Claim
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-FALLBACK_CANDIDATES = 1000
+FALLBACK_CANDIDATES = 300
 # Words a SQLite candidate search looks for: the claim's rarest ones, at most this many.
 FALLBACK_WORDS = 8
 COMPARED_FIELDS = ("quote", "paraphrase")
