@@ -296,27 +296,28 @@ def targets(case: Case, context: dict, servers: dict) -> dict[str, tuple[int, st
 
 
 def measure_case(case: Case, context: dict, servers: dict, args) -> dict:
-    """Rounds of one request per server in rotating order; as many rounds as --samples, or
-    as fit in --case-seconds judging by the warm-up round, but at least --min-samples."""
+    """Rounds of one request per server in rotating order, until --samples rounds or
+    --case-seconds have passed (whichever comes first), but at least --min-samples."""
     where = targets(case, context, servers)
     names = list(where)
-    started = time.perf_counter()
     for name in names:  # warm up: caches, connections, imports
         get(*where[name])
-    round_seconds = time.perf_counter() - started
-    rounds = min(args.samples, int(args.case_seconds / max(round_seconds, 1e-6)))
-    rounds = max(rounds, min(args.min_samples, args.samples))
-    log(f"{case.name}: {rounds} rounds")
     times = {name: [] for name in names}
     sizes = {name: [] for name in names}
     statuses = {name: set() for name in names}
-    for number in range(rounds):
-        order = names[number % len(names) :] + names[: number % len(names)]
+    started = time.perf_counter()
+    rounds = 0
+    while rounds < args.samples and (
+        rounds < args.min_samples or time.perf_counter() - started < args.case_seconds
+    ):
+        order = names[rounds % len(names) :] + names[: rounds % len(names)]
         for name in order:
             status, size, seconds = get(*where[name])
             times[name].append(seconds)
             sizes[name].append(size)
             statuses[name].add(status)
+        rounds += 1
+    log(f"{case.name}: {rounds} rounds")
     result = {"rounds": rounds, "paths": {name: where[name][1] for name in names}, "servers": {}}
     for name in names:
         result["servers"][name] = {
@@ -485,6 +486,7 @@ def markdown(result: dict) -> str:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    version = commit()  # at the start: the code the servers run
     args.var_dir.mkdir(parents=True, exist_ok=True)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     notes = []
@@ -542,7 +544,7 @@ def main(argv=None) -> dict:
             "size": args.size,
             "engine": args.engine,
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": commit(),
+            "commit": version,
             "machine": machine(),
             "command": "python -m bench.compare " + " ".join(argv or sys.argv[1:]),
             "corpus": f"{size.documents} documents, {size.claims:,} claims, "
