@@ -115,3 +115,19 @@ def test_corpus_is_deterministic_and_anchored():
     assert sum("quillwort" in claim["quote"] for claim in first["claims"]) == RARE_COUNT
     links = {(row["claim_id"], row["source_id"], row["stance"]) for row in first["evidence"]}
     assert len(links) == len(first["evidence"])
+
+
+def test_merge_keeps_what_the_rerun_left_out_and_says_so():
+    previous = {
+        "meta": {"date": "2026-01-01 00:00 UTC", "commit": "abc1234"},
+        "cases": {"claims_page_50": {"old": True}, "facets": {"old": True}},
+        "throughput": {"claim_detail": {"claimbase": {}}},
+        "import": {"claims": 10, "methods": []},
+    }
+    result = {"cases": {"facets": {"new": True}}, "throughput": {}, "import": None, "notes": []}
+    compare.merge(result, previous)
+    assert result["cases"]["facets"] == {"new": True}
+    assert result["cases"]["claims_page_50"]["measured"] == "2026-01-01 00:00 UTC, commit abc1234"
+    assert list(result["cases"]) == ["claims_page_50", "facets"]  # the cases' order
+    assert result["import"] == previous["import"]
+    assert "claims_page_50" in result["notes"][0] and "import" in result["notes"][0]
