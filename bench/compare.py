@@ -529,7 +529,9 @@ def main(argv=None) -> dict:
     copy = datasette_copy(args, corpus) if datasette else None
 
     replay = args.var_dir / f"replay-{args.size}-{args.engine}.json"
-    run_python(["-m", "bench.capture", str(replay)], django_env(database_url))
+    run_python(
+        ["-m", "bench.capture", str(replay)], dict(django_env(database_url), BENCH_CASES=args.cases)
+    )
     captured = json.loads(replay.read_text())
     context = captured["context"]
     wanted = [name for name in args.cases.split(",") if name]
