@@ -137,6 +137,9 @@ def ensure_postgres_corpus(args) -> str:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and marker.exists() and marker.read_text() == wanted:
             run_python(["manage.py", "migrate", "--noinput", "-v", "0"], env)
+            # A migration may have filled a column (a search vector): plan with fresh statistics.
+            with psycopg.connect(url, autocommit=True) as connection:
+                connection.execute("ANALYZE")
             return url
         marker.unlink(missing_ok=True)
         if exists:
