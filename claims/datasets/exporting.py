@@ -69,10 +69,10 @@ class ExportReport:
             name = meta.verbose_name if number == 1 else meta.verbose_name_plural
             part = f"{number} {name}"
             if spec.model is Claim and number:
-                labels = dict(ClaimStatus.choices)
                 statuses = ", ".join(
-                    f"{count} {labels.get(status, status).lower()}"
-                    for status, count in sorted(self.claims_by_status.items())
+                    f"{self.claims_by_status[status]} {label.lower()}"
+                    for status, label in ClaimStatus.choices
+                    if status in self.claims_by_status
                 )
                 part += f" ({statuses})"
             parts.append(part)
