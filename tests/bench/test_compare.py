@@ -51,12 +51,15 @@ def test_every_case_answers_on_claimbase_and_the_floor(result):
     context = result["json"]["meta"]["context"]
     assert list(cases) == [case.name for case in CASES if case.available(context)]
     assert {"claims_page_50", "claim_detail", "reader_page"} <= set(cases)
+    assert cases["claim_detail"]["queries"] >= 1 and cases["reader_page"]["queries"] >= 1
     for name, case in cases.items():
         for server in ("claimbase", "floor"):
             row = case["servers"][server]
             assert row["statuses"] == [200], (name, server)
             assert row["median_ms"] > 0 and row["bytes"] > 0, (name, server)
-        assert case["queries"] >= 1, name
+        # Cached answers (facets per data version) may run no query at all the second time.
+        assert isinstance(case["queries"], int) and case["queries"] >= 0, name
+        assert case["cold_ms"] > 0, name
         ratio = case["ratio_floor"]
         assert ratio["low"] <= ratio["median"] <= ratio["high"], name
         assert ratio["rounds"] == case["rounds"], name
