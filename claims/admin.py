@@ -580,7 +580,7 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not editing.is_on_record(obj):
+        if obj is None or not (editing.is_on_record(obj) or editing.was_published(obj)):
             return fieldsets
         if not editing.may_change_substance(request.user, obj):
             # The offsets are read-only: no occurrence to choose. Corrections go through a
@@ -792,7 +792,9 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
         target = getattr(request, "claim_move", None)
         if target:
             try:
-                workflow.claim_transition(claim=form.instance, target=target, user=request.user)
+                workflow.claim_transition(
+                    claim=form.instance, target=target, user=request.user, **form.correction()
+                )
             except (ValidationError, PermissionDenied) as error:
                 raise MoveRefused(target, error) from error
 

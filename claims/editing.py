@@ -24,7 +24,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from .choices import ClaimStatus, CorrectionKind
-from .models import Claim, Correction, Document, Evidence, Topic
+from .models import Claim, Correction, Document, Evidence, Section, Topic
 from .workflow import person_of, publication_problems
 
 # Statuses in which a claim is on the public record (core.visibility shows these too).
@@ -169,6 +169,43 @@ class SubstanceEdit:
         return correction
 
 
+def substance_when_last_public(claim: Claim) -> dict | None:
+    """The claim's substance as readers last saw it, from the history (None if it never
+    was public): its last version on the record, and its evidence as of leaving it."""
+    records = list(claim.history.order_by("history_date", "history_id"))
+    last_public = max(
+        (i for i, record in enumerate(records) if record.status in ON_RECORD), default=None
+    )
+    if last_public is None:
+        return None
+    was = records[last_public].instance
+    left = records[last_public + 1].history_date if last_public + 1 < len(records) else None
+    values = {
+        name: Claim._meta.get_field(name).value_from_object(was) for name in CLAIM_SUBSTANCE_FIELDS
+    }
+    values["section"] = (
+        Section.objects.filter(pk=was.section_id).values_list("label", flat=True).first()
+    )
+    values["document"] = (
+        Document.objects.filter(pk=was.document_id).values_list("slug", flat=True).first()
+    )
+    rows = Evidence.history.as_of(left) if left else Evidence.objects.all()
+    # Keyed by the row's id: a historical record's pk is its history_id.
+    values["evidence"] = {row.id: evidence_substance(row) for row in rows.filter(claim_id=claim.pk)}
+    return values
+
+
+def record_republication(claim: Claim, *, user, reason: str = "", kind: str = "") -> None:
+    """A claim published again after being sent back: what changed since readers last saw
+    it is a correction like any other, with the reviewer's reason (workflow.claim_transition)."""
+    before = substance_when_last_public(claim)
+    if before is None:
+        return
+    changes = substance_changes(before, substance(claim))
+    if changes:
+        SubstanceEdit([], user=user, reason=reason, kind=kind).record(claim, changes)
+
+
 def check_still_publishable(claim: Claim) -> None:
     """A correction keeps what publishing needed (a verdict, a summary, a source): a
     published claim never ends up without the source its verdict rests on."""
@@ -243,11 +280,15 @@ def deletion_refusal(instance) -> OnRecordDeletion | None:
     delete() (tests, an operator's shell) is not stopped.
     """
     if isinstance(instance, Claim):
-        if not (is_on_record(instance) or was_published(instance)):
+        if is_on_record(instance):
+            state = instance.status
+        elif was_published(instance):
+            state = f"{instance.status} but was published"
+        else:
             return None
         return OnRecordDeletion(
-            f"Claim {instance.key} is {instance.status} and has been on the public record: it "
-            "stays there. Retract it (a reviewer) instead of deleting it.",
+            f"Claim {instance.key} is {state}: it stays on the public record. Retract it (a "
+            "reviewer) instead of deleting it.",
             {"claims": 1},
         )
     if isinstance(instance, Document | Topic):

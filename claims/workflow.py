@@ -100,11 +100,20 @@ def person_of(user):
 TRANSITION_FIELDS = ("verdict", "verdict_summary", "review_note")
 
 
-def claim_transition(*, claim: Claim, target: str, user, changes: dict | None = None) -> Claim:
+def claim_transition(
+    *,
+    claim: Claim,
+    target: str,
+    user,
+    changes: dict | None = None,
+    reason: str = "",
+    kind: str = "",
+) -> Claim:
     """Move a claim to `target`, checking the move, the user's permission and the rules.
 
     `changes` (fields of TRANSITION_FIELDS) are saved with the move, in the same
-    transaction: if the move is refused, they are not saved either.
+    transaction: if the move is refused, they are not saved either. Publishing a claim
+    that was public before records what changed since as a correction, with `reason`.
     """
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -121,6 +130,11 @@ def claim_transition(*, claim: Claim, target: str, user, changes: dict | None = 
             problems = publication_problems(claim)
             if problems:
                 raise ValidationError(problems)
+        if target == ClaimStatus.PUBLISHED:
+            from .editing import record_republication  # editing builds on this module
+
+            # Before this move's own version joins the history it compares with.
+            record_republication(claim, user=user, reason=reason, kind=kind)
         now, person = timezone.now(), person_of(user)
         claim.status = target
         claim.status_changed_by, claim.status_changed_at = person, now

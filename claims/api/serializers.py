@@ -321,7 +321,7 @@ class ClaimNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(CorrectionFieldsMixin, serializers.Serializer):
     """A workflow move, optionally with the fields it needs (saved with it, or not at all)."""
 
     to = serializers.ChoiceField(choices=ClaimStatus.choices)

@@ -163,7 +163,11 @@ class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
         if changes:
             self.check_if_match(claim)
         claim = workflow.claim_transition(
-            claim=claim, target=serializer.validated_data["to"], user=request.user, changes=changes
+            claim=claim,
+            target=serializer.validated_data["to"],
+            user=request.user,
+            changes=changes,
+            **serializer.correction,
         )
         claim = self.get_queryset().get(pk=claim.pk)
         data = ClaimDetailSerializer(claim, context=self.get_serializer_context()).data

@@ -10,7 +10,7 @@ from django.utils import timezone
 from claims.models import Claim, Correction
 from tests import api
 from tests.claims.test_integrity import admin_client_for, claim_post
-from tests.factories import ClaimFactory, SourceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +171,31 @@ def test_the_claim_page_shows_them(reviewer_client, client, published_claim):
     url = f"/documents/{published_claim.document.slug}/claims/{published_claim.key}/"
     page = client.get(url).content.decode()
     assert '<h2 class="corrections-title">' in page and "Clearer wording." in page
+
+
+def test_republishing_records_what_changed_since_readers_last_saw_it(
+    reviewer_client, curator_client, published_claim
+):
+    """Sent back to review, edited, published again: the reader sees a correction for it."""
+    url = f"{claim_url(published_claim)}transition/"
+    assert reviewer_client.post(url, {"to": "in_review"}).status_code == 200
+    response = api.patch(curator_client, claim_url(published_claim), {"paraphrase": "Fixed."})
+    assert response.status_code == 200
+    extra = EvidenceFactory(claim=published_claim, excerpt="A second table.")
+    response = reviewer_client.post(url, {"to": "published"})
+    assert response.status_code == 400 and "correction_reason" in response.json()
+    assert Claim.objects.get(pk=published_claim.pk).status == "in_review"
+    response = reviewer_client.post(url, {"to": "published", "correction_reason": "Reworded."})
+    assert response.status_code == 200, response.content
+    correction = Correction.objects.get(claim=published_claim)
+    fields = [change["field"] for change in correction.changes]
+    assert fields == ["paraphrase", "evidence"] and correction.reason == "Reworded."
+    assert correction.changes[1]["old"] is None
+    assert correction.changes[1]["new"]["excerpt"] == extra.excerpt
+
+
+def test_republishing_unchanged_needs_no_reason(reviewer_client, published_claim):
+    url = f"{claim_url(published_claim)}transition/"
+    assert reviewer_client.post(url, {"to": "in_review"}).status_code == 200
+    assert reviewer_client.post(url, {"to": "published"}).status_code == 200
+    assert not Correction.objects.exists()
