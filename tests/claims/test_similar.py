@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -127,21 +126,6 @@ class TestSimilar:
         for key, quote in [("N1", "Cats sleep."), ("N2", "Dogs bark."), ("N3", "Birds sing.")]:
             PublishedClaimFactory(document=document, key=key, quote=quote, paraphrase="")
         assert "B1" in result_keys_only(similar(anonymous_client, pair["original"]))
-
-    def test_postgresql_finds_candidates_through_the_trigram_indexes(self, postgresql_only, pair):
-        from claims.research.similarity import _similar_postgresql, compared_texts
-
-        texts = compared_texts(pair["original"])
-        with CaptureQueriesContext(connection) as queries:
-            _similar_postgresql(texts, Claim.objects.exclude(pk=pair["original"].pk), 0.4, 20)
-        (sql,) = [q["sql"] for q in queries.captured_queries if "SIMILARITY(" in q["sql"]]
-        with connection.cursor() as cursor:
-            # Five rows are best read whole: forbid that to see what the condition can use.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            cursor.execute("EXPLAIN " + sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "claims_claim_quote_trgm" in plan and "claims_claim_paraphrase_trgm" in plan
 
 
 def result_keys_only(data):
