@@ -300,7 +300,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        # `search`: DRF's plain word match, documented as such beside the ranked `q`.
+        "core.search.PlainSearchFilter",
         # OrderingFilter that puts the best matches first when `q` searched (config/search.py).
         "core.search.RankedOrderingFilter",
     ],
@@ -309,7 +310,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedPageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation gets a summary and a description (core/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "core.schema.ClaimbaseAutoSchema",
     "EXCEPTION_HANDLER": "core.api.json_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -329,6 +331,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # search_rank and snippet appear only in answers to a search (`q`).
+        "core.search.search_hit_fields_optional",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "claims.choices.ClaimStatus",
         "CorrectionKindEnum": "claims.choices.CorrectionKind",

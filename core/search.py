@@ -15,7 +15,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from rest_framework import serializers
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 300
@@ -178,6 +178,18 @@ def snippet_of(headline: str | None, query: str | None, texts: list[str]) -> str
     return fallback_snippet(texts, query) if query else None
 
 
+class PlainSearchFilter(SearchFilter):
+    """DRF's `search`, kept for existing clients, documented as what it is: not `q`."""
+
+    search_description = (
+        "Plain search, kept for existing clients: every word must appear, case-insensitively, "
+        "in one of the resource's text fields (for claims: key, quote, paraphrase, attribution, "
+        "verdict summary). Unranked and with no snippet. Prefer `q`: the "
+        "full-text search (web-search syntax, ranked best first with a highlighted snippet on "
+        "PostgreSQL) that the reader's search box uses. Both may be combined; rows must match both."
+    )
+
+
 class RankedOrderingFilter(OrderingFilter):
     """OrderingFilter that puts the best search hits first when a ranked search ran.
 
@@ -198,8 +210,12 @@ class RankedOrderingFilter(OrderingFilter):
         return super().filter_queryset(request, queryset, view)
 
 
+SEARCH_HIT_FIELDS = ("search_rank", "snippet")
+
+
 class SearchHitSerializer(serializers.Serializer):
-    """`search_rank` and `snippet` for any searchable resource; null unless the request searched (`q`).
+    """`search_rank` and `snippet` for any searchable resource, present only when the
+    request searched (`q`): outside a search they would mean nothing.
 
     Subclasses say which texts the snippet is cut from (`snippet_texts`).
     """
@@ -208,10 +224,13 @@ class SearchHitSerializer(serializers.Serializer):
         read_only=True,
         default=None,
         allow_null=True,
-        help_text="Relevance to `q` (PostgreSQL ts_rank_cd; higher is better); null on SQLite.",
+        help_text=(
+            "Only when searching (`q`): relevance (PostgreSQL ts_rank_cd; higher is better); "
+            "null on SQLite and for a search too broad to rank."
+        ),
     )
     snippet = serializers.SerializerMethodField(
-        help_text="HTML: where `q` matched, text escaped and hits in <mark>; null without `q`."
+        help_text="Only when searching (`q`): where it matched, HTML, text escaped and hits in <mark>."
     )
 
     def snippet_texts(self, row) -> list[str]:
@@ -219,6 +238,31 @@ class SearchHitSerializer(serializers.Serializer):
 
     def get_snippet(self, row) -> str | None:
         return search_snippet(row, self.snippet_texts(row))
+
+    @property
+    def searching(self) -> bool:
+        request = self.context.get("request")
+        params = getattr(request, "query_params", None) or getattr(request, "GET", {})
+        return bool(str(params.get("q", "")).strip())
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.searching:
+            for name in SEARCH_HIT_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+def search_hit_fields_optional(result, generator, request, public):
+    """drf-spectacular post-processing: `search_rank` and `snippet` are not required (they
+    are left out unless the request searched), whatever component carries them."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        required = component.get("required")
+        if required and set(SEARCH_HIT_FIELDS) & set(component.get("properties", {})):
+            component["required"] = [n for n in required if n not in SEARCH_HIT_FIELDS]
+            if not component["required"]:
+                del component["required"]
+    return result
 
 
 def search_filter(help_text: str):

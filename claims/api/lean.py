@@ -15,21 +15,23 @@ from collections import defaultdict
 
 from rest_framework import serializers
 
-from core.search import snippet_of
+from core.search import SEARCH_HIT_FIELDS, SearchHitSerializer, snippet_of
 from core.serializers import InternalFieldsMixin
 from core.visibility import can_see_unpublished
 
 from ..choices import COUNTER_STANCES, Stance
 from ..models import Claim, Evidence
+from ..research.claimreview import claim_page_url
 
 # Method fields computed here from the rows (see `represent`), and what they read.
-_METHOD_FIELDS = {"sources", "counter_sources", "same_as", "snippet"}
+_METHOD_FIELDS = {"sources", "counter_sources", "same_as", "snippet", "url"}
 _SEARCH_ANNOTATIONS = ("search_rank", "search_headline", "search_query")
 
 
 # The classes whose to_representation this module reproduces; any other one in a
 # serializer's MRO (a new rule on the output) makes the list use the serializer instead.
-_KNOWN_REPRESENTATIONS = (InternalFieldsMixin, serializers.Serializer)
+# (SearchHitSerializer's rule, search fields only in a search's answer, is `represent`'s too.)
+_KNOWN_REPRESENTATIONS = (InternalFieldsMixin, SearchHitSerializer, serializers.Serializer)
 
 
 def _reproducible(serializer: serializers.Serializer) -> bool:
@@ -113,6 +115,7 @@ def row_queryset(queryset, plan, user, *, extra: tuple[str, ...] = ()):
     claim_columns = plan[0]
     annotations = queryset.query.annotations
     lookups = {"id", "same_as_visible", "quote", "paraphrase", "attributed_to", "verdict_summary"}
+    lookups |= {"key", "document__slug"}  # the claim's page (url)
     lookups |= {
         lookup for _, lookup, _ in claim_columns if lookup and lookup not in _SEARCH_ANNOTATIONS
     }
@@ -126,8 +129,10 @@ def row_queryset(queryset, plan, user, *, extra: tuple[str, ...] = ()):
     return rows
 
 
-def represent(rows: list[dict], plan) -> list[dict]:
-    """The JSON of one page of rows from `row_queryset()`."""
+def represent(rows: list[dict], plan, absolute=None) -> list[dict]:
+    """The JSON of one page of rows from `row_queryset()`; `absolute` makes the claims'
+    page addresses absolute (a request's build_absolute_uri)."""
+    absolute = absolute or (lambda path: path)
     claim_columns, evidence_columns, source_columns = plan
     ids = [row["id"] for row in rows]
     topics = defaultdict(list)
@@ -149,7 +154,7 @@ def represent(rows: list[dict], plan) -> list[dict]:
     ):
         evidence[row["claim_id"]].append(row)
     return [
-        _claim(row, claim_columns, evidence_columns, source_columns, topics, evidence)
+        _claim(row, claim_columns, evidence_columns, source_columns, topics, evidence, absolute)
         for row in rows
     ]
 
@@ -165,8 +170,11 @@ def _evidence(row, evidence_columns, source_columns) -> dict:
     }
 
 
-def _claim(row, claim_columns, evidence_columns, source_columns, topics, evidence) -> dict:
+def _claim(
+    row, claim_columns, evidence_columns, source_columns, topics, evidence, absolute
+) -> dict:
     data = {}
+    searching = any(name in row for name in _SEARCH_ANNOTATIONS)
     links = evidence[row["id"]]
     for name, lookup, field in claim_columns:
         if name == "topics":
@@ -185,6 +193,10 @@ def _claim(row, claim_columns, evidence_columns, source_columns, topics, evidenc
             ]
         elif name == "same_as":
             data[name] = row["same_as_visible"]
+        elif name == "url":
+            data[name] = claim_page_url(row["document__slug"], row["key"], row["id"], absolute)
+        elif name in SEARCH_HIT_FIELDS and not searching:
+            continue  # only in a search's answer, as SearchHitSerializer leaves them out
         elif name == "snippet":
             texts = [row["quote"], row["paraphrase"], row["attributed_to"], row["verdict_summary"]]
             data[name] = snippet_of(row.get("search_headline"), row.get("search_query"), texts)

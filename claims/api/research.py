@@ -134,7 +134,8 @@ class ClaimResearchActions:
         # query once here so that a database error is this request's error, not a cut stream.
         claims.exists()
         response = StreamingHttpResponse(
-            claims_csv(claims, user=request.user), content_type="text/csv; charset=utf-8"
+            claims_csv(claims, user=request.user, absolute=request.build_absolute_uri),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'
         return response

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from core.search import SearchHitSerializer
 from core.visibility import can_see
 
+from ..research.claimreview import review_url
 from ..research.facets import MAX_FACET_SIZE
 from ..research.similarity import MAX_LIMIT
 from .corrections import CorrectionFieldsMixin
@@ -24,6 +25,15 @@ class ClaimResearchFields(SearchHitSerializer):
             return claim.same_as_visible
         user = getattr(self.context.get("request"), "user", None)
         return claim.same_as_id if can_see(user, claim.same_as) else None
+
+    url = serializers.SerializerMethodField(
+        help_text="The claim's page in the reader (with its ClaimReview and citation)."
+    )
+
+    def get_url(self, claim) -> str:
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request is not None else (lambda path: path)
+        return review_url(claim, absolute)
 
     def snippet_texts(self, claim) -> list[str]:
         return [claim.quote, claim.paraphrase, claim.attributed_to, claim.verdict_summary]

@@ -221,7 +221,7 @@ class ClaimSerializer(
             "paraphrase", "claim_type", "attributed_to", "topics", "checkable", "status",
             "verdict", "verdict_summary", "review_note", "reviewed_at", "sources",
             "counter_sources", "evidence", "created_at", "updated_at", "same_as",
-            "search_rank", "snippet", "assignee", "due_on", "correction_reason",
+            "url", "search_rank", "snippet", "assignee", "due_on", "correction_reason",
             "correction_kind",
         ]  # fmt: skip
         # Status moves only through the workflow (POST .../transition/).

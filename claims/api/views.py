@@ -104,7 +104,9 @@ class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         rows = lean.row_queryset(queryset, plan, request.user, extra=self.keyset_ordering)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(lean.represent(page, plan))
+        return self.get_paginated_response(
+            lean.represent(page, plan, absolute=request.build_absolute_uri)
+        )
 
     def get_serializer_class(self):
         if self.action == "transition":

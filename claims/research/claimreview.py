@@ -88,15 +88,18 @@ def review_rating(claim: Claim) -> dict:
     return rating
 
 
+def claim_page_url(slug: str, key: str, pk: int, absolute: Absolute) -> str:
+    """A claim's own reader page (the `url` of its API record, CSV row and ClaimReview)."""
+    try:
+        path = reverse("reader:claim-detail", kwargs={"slug": slug, "key": key})
+    except NoReverseMatch:  # no reader pages in this deployment: the API record instead
+        path = reverse("claim-detail", kwargs={"pk": pk})
+    return absolute(path)
+
+
 def review_url(claim: Claim, absolute: Absolute) -> str:
     """The claim's own reader page, which embeds this ClaimReview."""
-    try:
-        path = reverse(
-            "reader:claim-detail", kwargs={"slug": claim.document.slug, "key": claim.key}
-        )
-    except NoReverseMatch:  # no reader pages in this deployment: the API record instead
-        return absolute(reverse("claim-detail", kwargs={"pk": claim.pk}))
-    return absolute(path)
+    return claim_page_url(claim.document.slug, claim.key, claim.pk, absolute)
 
 
 def citation(evidence, absolute: Absolute) -> dict:

@@ -14,6 +14,7 @@ from core.visibility import can_see
 
 from ..choices import COUNTER_STANCES, Stance
 from ..models import Claim
+from .claimreview import Absolute, review_url
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 500
@@ -21,6 +22,7 @@ COLUMNS = [
     "id", "document", "key", "section", "claim_type", "status", "verdict", "quote",
     "paraphrase", "attributed_to", "topics", "checkable", "verdict_summary", "source_count",
     "sources", "counter_source_count", "counter_sources", "same_as", "start", "end",
+    "url",
 ]  # fmt: skip
 
 
@@ -33,9 +35,10 @@ def safe_cell(value) -> str | int | bool:
     return value
 
 
-def claim_row(claim: Claim, *, user=None) -> list:
+def claim_row(claim: Claim, *, user=None, absolute: Absolute | None = None) -> list:
     """One claim as CSV cells, for `user` (a same-as link to a claim they may not see is
-    left out, as the API leaves it out)."""
+    left out, as the API leaves it out); `url` is its reader page, made absolute by
+    `absolute` (a request's build_absolute_uri) when given."""
     evidence = list(claim.evidence.all())
     supporting = [row for row in evidence if row.stance == Stance.SUPPORTS]
     counter = [row for row in evidence if row.stance in COUNTER_STANCES]
@@ -63,6 +66,7 @@ def claim_row(claim: Claim, *, user=None) -> list:
         "same_as": claim.same_as_id if claim.same_as_id and can_see(user, claim.same_as) else None,
         "start": claim.start,
         "end": claim.end,
+        "url": review_url(claim, absolute or (lambda path: path)),
     }
     return [safe_cell(values[name]) for name in COLUMNS]
 
@@ -84,14 +88,16 @@ class _Line:
         return text
 
 
-def csv_lines(claims: Iterable[Claim], *, user=None) -> Iterator[str]:
+def csv_lines(
+    claims: Iterable[Claim], *, user=None, absolute: Absolute | None = None
+) -> Iterator[str]:
     """The CSV text, line by line: the header, then one line per claim."""
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for claim in claims:
-        yield writer.writerow(claim_row(claim, user=user))
+        yield writer.writerow(claim_row(claim, user=user, absolute=absolute))
 
 
-def claims_csv(queryset, *, user=None) -> Iterator[str]:
+def claims_csv(queryset, *, user=None, absolute: Absolute | None = None) -> Iterator[str]:
     """Stream a claim queryset (with_related(), filtered, visible to `user`) as CSV."""
-    return csv_lines(queryset.iterator(chunk_size=CHUNK_SIZE), user=user)
+    return csv_lines(queryset.iterator(chunk_size=CHUNK_SIZE), user=user, absolute=absolute)
