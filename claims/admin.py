@@ -486,7 +486,7 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
     autocomplete_fields = ["topics", "same_as"]
     readonly_fields = [
         "quote_in_context", "reviewed_by", "reviewed_at", "created_at", "updated_at",
-        "restatements",
+        "restatements", "published_corrections",
     ]  # fmt: skip
     actions = [transition_action(transition) for transition in workflow.TRANSITIONS]
     fieldsets = [
@@ -519,6 +519,7 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
                     "review_note",
                     ("reviewed_by", "reviewed_at"),
                     ("created_at", "updated_at"),
+                    "published_corrections",
                 ]
             },
         ),  # fmt: skip
@@ -537,6 +538,22 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
 
     class Media:
         css = {"all": ["claims/admin.css"]}
+
+    @admin.display(description="corrections (public)")
+    def published_corrections(self, claim):
+        """What readers see of the claim's corrections, newest first (claims.editing)."""
+        if not claim.pk:
+            return "—"
+        rows = claim.corrections.order_by("-made_at", "-id")
+        items = format_html_join(
+            "",
+            "<li>{} {} by {}: {}</li>",
+            (
+                (c.get_kind_display(), f"{c.made_at:%Y-%m-%d}", c.made_by or "—", c.reason)
+                for c in rows.select_related("made_by")
+            ),
+        )
+        return format_html("<ul>{}</ul>", items) if items else "—"
 
     @admin.display(description="claims recorded as the same as this one")
     def restatements(self, claim):

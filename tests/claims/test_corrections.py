@@ -113,6 +113,8 @@ def test_the_admin_records_the_reason_given_in_the_form(reviewer, published_clai
     assert response.status_code == 302, response.content.decode()[:2000]
     correction = Correction.objects.get(claim=published_claim)
     assert correction.reason == "The base year changes the ratio."
+    page = admin_client_for(reviewer).get(url).content.decode()
+    assert "The base year changes the ratio." in page  # listed on the claim's admin page
     assert correction.changes == [
         {"field": "verdict", "old": "supported", "new": "partly_supported"}
     ]
