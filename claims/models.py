@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, bounded_text
@@ -367,7 +368,8 @@ class Claim(KeptOnRecord, TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.key}: {self.quote[:60]}"
+        # Cut with an ellipsis, so a title or a breadcrumb never reads as the whole quote.
+        return f"{self.key}: {Truncator(self.quote).chars(60)}"
 
     def natural_key(self):
         return (*self.document.natural_key(), self.key)

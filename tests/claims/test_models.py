@@ -142,3 +142,11 @@ def test_section_detection_finds_opening_and_roman_headings():
     assert [span["label"] for span in spans] == ["intro", "I", "II"]
     assert spans[0]["start"] == 0 and spans[-1]["end"] == len(BODY)
     assert all(a["end"] == b["start"] for a, b in zip(spans, spans[1:], strict=False))
+
+
+@pytest.mark.django_db
+def test_a_claims_name_cuts_a_long_quote_with_an_ellipsis():
+    short = ClaimFactory()
+    assert str(short) == f"{short.key}: {short.quote}"
+    long = Claim(key="C900", quote="word " * 20)
+    assert str(long).endswith("…") and len(str(long)) == len("C900: ") + 60

@@ -7,6 +7,7 @@ network the axe test skips, saying why. Screenshots go to test-artifacts/.
 """
 
 import csv
+import datetime
 import io
 import re
 import shutil
@@ -198,3 +199,50 @@ def test_phone_width_has_no_sideways_scrolling(committed_seed, live_server, chro
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, (name, wide)
         page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
         assert page.errors == []
+
+
+def test_the_whole_table_fits_1280_px_with_the_longest_labels(
+    committed_seed, live_server, chromium
+):
+    """Every column, counter-sources included, is in view without scrolling the table
+    sideways, with the seed's longest verdict and type on the page."""
+    page = open_page(chromium, live_server.url + reverse("reader:claim-list"), width=1280)
+    cells = page.locator(".claims-table tbody").inner_text()
+    assert "Not checkable (opinion)" in cells and "Characterization" in cells
+    scroll, visible = page.evaluate(
+        "(s => [s.scrollWidth, s.clientWidth])(document.querySelector('.table-scroll'))"
+    )
+    assert scroll <= visible
+    assert page.errors == []
+
+
+@pytest.fixture
+def stored_copy(committed_seed, settings, tmp_path):
+    """A stored copy of a source a published claim cites (public), made before the browser
+    starts (see `chromium`)."""
+    from sources.models import Source
+    from sources.snapshots import snapshot_create
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    page = b"<html><body><article><p>" + b"The text of the copy as it was read. " * 8
+    return snapshot_create(
+        source=Source.objects.filter(evidence__claim__status="published").order_by("key")[0],
+        data=page + b"</p></article></body></html>",
+        url="https://example.org/a-copy",
+        retrieved_on=datetime.date(2026, 5, 4),
+    )
+
+
+def test_a_stored_copy_fits_a_phone(stored_copy, live_server, chromium):
+    """Its SHA-256, one long word, wraps instead of widening the page."""
+    url = live_server.url + reverse("reader:snapshot-text", args=[stored_copy.pk])
+    page = open_page(chromium, url, width=390, height=844)
+    assert stored_copy.sha256 in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.errors == []
