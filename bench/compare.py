@@ -97,6 +97,8 @@ def django_env(database_url: str) -> dict:
         THROTTLE_READER="100000000/min",
         LOG_LEVEL="ERROR",
         PYTHONPATH=str(BASE_DIR),
+        # Read-only load: per-process caches of counts and facets cannot go stale here.
+        CACHE_DERIVED_DATA="1",
     )
     return env
 

@@ -376,9 +376,11 @@ READER_THROTTLE_EXCLUDED_PATHS = ["/api/", "/admin/", f"/{STATIC_URL}"]
 # Writes to the models of these apps give the data a new version token (core/data_version.py),
 # which invalidates the caches of what readers read.
 DATA_VERSION_APPS = ["claims", "sources"]
-# Facet counts and list totals cached per data version (core/data_version.cached): on by
-# default; tests turn it off (their transactions never commit, so the token never moves).
-CACHE_DERIVED_DATA = env_bool("CACHE_DERIVED_DATA", True)
+# Facet counts and list totals cached per data version (core/data_version.cached). On by
+# default with a shared cache (REDIS_URL) or in development (one process); off otherwise,
+# since a per-process cache would keep serving counts another worker's write changed.
+# Tests turn it off (their transactions never commit, so the token never moves).
+CACHE_DERIVED_DATA = env_bool("CACHE_DERIVED_DATA", bool(REDIS_URL) or DEBUG)
 
 # CORS is closed unless origins are listed (comma-separated, e.g. https://tools.example.org).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
