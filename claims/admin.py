@@ -7,7 +7,7 @@ workflow.claim_transition (buttons and list actions both come from workflow.TRAN
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -129,7 +129,9 @@ class DocumentAdmin(OnRecordDeletionMixin, SimpleHistoryAdmin):
 
     def progress_view(self, request, object_id):
         document = self.get_object(request, object_id)
-        if document is None or not self.has_view_permission(request, document):
+        if document is None:
+            raise Http404(f"No document with id {object_id!r}.")
+        if not self.has_view_permission(request, document):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
@@ -650,10 +652,9 @@ class ClaimAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
     def get_changeform_initial_data(self, request):
         """From "Add a claim" on a document's page: its next free key is filled in."""
         initial = super().get_changeform_initial_data(request)
-        document = Document.objects.filter(pk=str(initial.get("document", ""))[:12] or None)
-        document = (
-            document.only("pk").first() if str(initial.get("document", "")).isdigit() else None
-        )
+        raw = str(initial.get("document", ""))[:12]
+        # A hand-edited address (?document=abc) is no document: never a query on it.
+        document = Document.objects.filter(pk=raw).only("pk").first() if raw.isdigit() else None
         if document is not None:
             initial["key"] = desk.next_claim_key(document)
         return initial

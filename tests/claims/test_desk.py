@@ -323,6 +323,11 @@ class TestReviewQueue:
 
 
 class TestDocumentProgress:
+    @pytest.mark.parametrize("object_id", ["abc", "999999"])
+    def test_progress_of_no_document_is_a_404(self, admin_client, object_id):
+        url = reverse("admin:claims_document_progress", args=[object_id])
+        assert admin_client.get(url).status_code == 404
+
     def test_progress_counts_claims_evidence_and_unsourced_claims(self, admin_client, document):
         sourced = ClaimFactory(document=document, key="C001", status="in_review")
         EvidenceFactory(claim=sourced, verified=True)
@@ -401,6 +406,13 @@ class TestLessTyping:
         assert 'name="key" value="C008"' in html
         change = admin_client.get(reverse("admin:claims_document_change", args=[document.pk]))
         assert f"?document={document.pk}" in change.content.decode()
+
+    @pytest.mark.parametrize("value", ["abc", "999999", "1 OR 1", ""])
+    def test_a_hand_edited_document_in_the_add_address_is_no_error(self, admin_client, value):
+        url = reverse("admin:claims_claim_add") + f"?document={value}"
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        assert 'name="key" value="C' not in response.content.decode()  # nothing pre-filled
 
     def test_an_empty_key_gets_the_next_free_one(self, admin_client, document):
         ClaimFactory(document=document, key="C041")
