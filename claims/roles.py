@@ -49,6 +49,18 @@ def desk_users():
     return users.filter(holds | Q(is_superuser=True)).distinct().order_by("username")
 
 
+def reapply_roles_in_migration(apps, schema_editor) -> None:
+    """A migration's RunPython when a role gains permissions (a new model): the permissions
+    are normally created after migrating, so create them first, then apply the roles."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    apply_roles(apps)
+
+
 def apply_roles(apps=installed_apps) -> dict[str, int]:
     """Create each role's group and give it exactly its permissions; returns how many each has.
 

@@ -4,19 +4,11 @@ From here on the definition lives in code: this migration calls claims.roles.app
 and `manage.py setup_roles` applies a later change.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from claims.roles import reapply_roles_in_migration
 
-def reapply_roles(apps, schema_editor):
-    from claims.roles import apply_roles
 
-    # Permissions are normally created after migrations; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    apply_roles(apps)
 
 
 class Migration(migrations.Migration):
@@ -27,4 +19,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(reapply_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(reapply_roles_in_migration, migrations.RunPython.noop)]

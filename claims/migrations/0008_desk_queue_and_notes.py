@@ -6,18 +6,9 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from claims.roles import reapply_roles_in_migration
 
-def reapply_roles(apps, schema_editor):
-    """The roles gain the notes' permissions (claims/roles.py)."""
-    from django.contrib.auth.management import create_permissions
 
-    from claims.roles import apply_roles
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    apply_roles(apps)
 
 
 class Migration(migrations.Migration):
@@ -84,5 +75,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
-        migrations.RunPython(reapply_roles, migrations.RunPython.noop),
+        migrations.RunPython(reapply_roles_in_migration, migrations.RunPython.noop),
     ]

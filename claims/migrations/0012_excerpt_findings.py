@@ -3,18 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from claims.roles import reapply_roles_in_migration
 
-def reapply_roles(apps, schema_editor):
-    """The roles gain the snapshots' permissions (claims/roles.py)."""
-    from django.contrib.auth.management import create_permissions
 
-    from claims.roles import apply_roles
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    apply_roles(apps)
 
 
 class Migration(migrations.Migration):
@@ -65,5 +56,5 @@ class Migration(migrations.Migration):
             name='found_in',
             field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='The stored copy the excerpt was found in.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sources.snapshot'),
         ),
-        migrations.RunPython(reapply_roles, migrations.RunPython.noop),
+        migrations.RunPython(reapply_roles_in_migration, migrations.RunPython.noop),
     ]
