@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedModelForm
@@ -73,13 +73,14 @@ class SourceAdminForm(VersionedModelForm):
 class SourceAdmin(SimpleHistoryAdmin):
     object_history_list_template = "admin/history_list.html"  # "(none)", not "None"
     form = SourceAdminForm
+    # Fits 1280 px with the seed's longest titles and labels: titles cut, reliability its level.
     list_display = [
         "key",
-        "title",
+        "short_title",
         "kind",
         "publisher",
         "published_on",
-        "reliability",
+        "reliability_level",
         "supports",
         "counters",
     ]
@@ -118,11 +119,23 @@ class SourceAdmin(SimpleHistoryAdmin):
         rest = " ".join(word for word in words if not (len(word) == 4 and word.isdigit()))
         return super().get_search_results(request, queryset, rest)
 
+    class Media:
+        css = {"all": ["sources/admin.css"]}
+
+    @admin.display(description="title", ordering="title")
+    def short_title(self, source):
+        return Truncator(source.title).chars(90)
+
+    @admin.display(description="reliability", ordering="reliability")
+    def reliability_level(self, source):
+        """High, Medium, Low or Not assessed: the meaning is in the filter and the form."""
+        return source.get_reliability_display().split(" (")[0]
+
     @admin.display(description="claims supported", ordering="supports_count")
     def supports(self, source):
         return source.supports_count
 
-    @admin.display(description="claims contradicted/qualified", ordering="counters_count")
+    @admin.display(description="claims contradicted or qualified", ordering="counters_count")
     def counters(self, source):
         return source.counters_count
 

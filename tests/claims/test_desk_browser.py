@@ -155,6 +155,15 @@ def listed(desk):
         document=document, key="C002", quote="We must cooperate.", checkable=False,
         claim_type="normative", verdict="not_checkable", status="published",
     )  # fmt: skip
+    SourceFactory(  # the seed's longest key word, a long title and the longest labels
+        key="globaltradeandsanctionslaw-tiktok-wechat-2020",
+        title="Archives Direct catalogue entry for UK National Archives file FCO 7/1808 on "
+        "the US report 'United States Foreign Policy for the 1970s'; title not shown",
+        publisher="Issued jointly by the US and PRC governments; text published by the U.S. "
+        "Department of State and the PRC Ministry of Foreign Affairs",
+        kind="government_statement",
+        reliability="high",
+    )
     return desk
 
 
