@@ -182,13 +182,17 @@ class ClaimQuerySet(VisibleQuerySet):
 
     def with_related(self):
         """Everything a claim list or detail shows, in a fixed number of queries."""
+        return self.select_related("document", "section", "same_as", "assignee").with_evidence()
+
+    def with_evidence(self):
+        """Topics, evidence (with sources and the stored copy an excerpt was found in, without
+        its long text) and corrections (newest first), one query each: what a claim shows."""
         from .models import Correction, Evidence
 
-        return self.select_related("document", "section", "same_as", "assignee").prefetch_related(
+        return self.prefetch_related(
             "topics",
             Prefetch(
                 "evidence",
-                # The stored copy an excerpt was found in, without its (long) text.
                 queryset=Evidence.objects.select_related("source", "found_in")
                 .defer("found_in__text")
                 .order_by("stance", "source__key"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet
 
 from claims.choices import (
     COUNTER_STANCES,
@@ -609,19 +609,7 @@ def claim_for_page(document: Document, key: str, user) -> Claim | None:
         Claim.objects.visible_to(user)
         .filter(document=document, key=key)
         .select_related("section", "reviewed_by")
-        .prefetch_related(
-            "topics",
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("source", "found_in")
-                .defer("found_in__text")
-                .order_by("stance", "source__key"),
-            ),
-            Prefetch(
-                "corrections",
-                queryset=Correction.objects.select_related("made_by").order_by("-made_at", "-id"),
-            ),
-        )
+        .with_evidence()
         .first()
     )
 
