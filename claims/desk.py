@@ -6,7 +6,7 @@ internal working state: nothing here is public.
 
 from django.db.models import Count, Q, QuerySet
 
-from .choices import ClaimStatus, Stance, Verdict
+from .choices import ClaimStatus, Finding, Stance, Verdict
 from .models import Claim, Document, Evidence
 
 STATUS_ORDER = [
@@ -67,6 +67,11 @@ def document_progress(document: Document) -> dict:
         n_verified=Count("id", filter=Q(verified=True)),
         n_unverified=Count("id", filter=Q(verified=False)),
         n_counter=Count("id", filter=~Q(stance=Stance.SUPPORTS)),
+        # The machine's finding in the stored copies (claims/excerpt_finding.py).
+        n_found=Count("id", filter=Q(found=Finding.FOUND)),
+        n_not_found=Count("id", filter=Q(found=Finding.NOT_FOUND)),
+        n_no_snapshot=Count("id", filter=Q(found=Finding.NO_SNAPSHOT)),
+        n_unchecked=Count("id", filter=Q(found="") & ~Q(excerpt="")),
     )
     unsourced = list(
         claims.filter(checkable=True)

@@ -130,11 +130,16 @@ class EvidenceSerializer(CorrectionFieldsMixin, ModelCleanMixin, serializers.Mod
 
     copy_kind = read_only_choice(CopyKind.choices, COPY_KIND_HELP)
 
+    found = read_only_choice(Finding.choices, FOUND_HELP)
+    found_in = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The stored copy the excerpt was found in (/snapshots/<id>/)."
+    )
+
     class Meta:
         model = Evidence
         fields = [
             "id", "claim", "source", "stance", "excerpt", "summary", "locator", "note",
-            "verified", "consulted_url", "copy_kind", "created_at", "updated_at",
+            "verified", "consulted_url", "copy_kind", "found", "found_in", "found_at", "created_at", "updated_at",
             "correction_reason", "correction_kind",
         ]  # fmt: skip
         read_only_fields = ["copy_kind", "created_at", "updated_at"]

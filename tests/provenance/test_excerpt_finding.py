@@ -120,3 +120,23 @@ def test_no_snapshot_is_recorded_as_such():
     row.refresh_from_db()
     assert row.found == "no_snapshot"
     assert report.counts == {"no_snapshot": Evidence.objects.exclude(excerpt="").count()}
+
+
+@pytest.mark.django_db
+def test_the_progress_page_and_the_api_count_and_show_findings(admin_client, storage):
+    source = SourceFactory()
+    found = EvidenceFactory(source=source, excerpt="does not challenge that position")
+    EvidenceFactory(claim=found.claim, excerpt="never written anywhere")
+    snapshot_create(
+        source=source,
+        data=TEXT.encode(),
+        url="https://example.org/t",
+        retrieved_on=dt.date(2026, 1, 2),
+    )
+    verify_excerpts()
+    page = admin_client.get(f"/admin/claims/document/{found.claim.document.pk}/progress/")
+    html = page.content.decode()
+    assert "Excerpt found by the machine in a stored copy</th><td>1<" in html
+    assert "Excerpt with no stored copy to check it in</th><td>1<" in html
+    row = admin_client.get(f"/api/evidence/{found.pk}/").json()
+    assert row["found"] == "found" and row["found_in"] is not None and row["found_at"] >= 0
