@@ -13,6 +13,11 @@ urlpatterns = [
     path("documents/<slug:slug>/claims/", views.claim_list, name="document-claims"),
     path("documents/<slug:slug>/", views.document_detail, name="document-detail"),
     path("snapshots/<int:pk>/", views.snapshot_text, name="snapshot-text"),
+    path(
+        "documents/<slug:slug>/versions/<int:number>/",
+        views.document_version,
+        name="document-version",
+    ),
     path("snapshots/<int:pk>/file/", views.snapshot_file, name="snapshot-file"),
     path(
         "documents/<slug:slug>/claims/<str:key>/",

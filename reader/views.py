@@ -20,7 +20,7 @@ from claims.choices import (
     Stance,
     Verdict,
 )
-from claims.models import Document
+from claims.models import Claim, Document
 from claims.research.citation import claim_citations
 from claims.research.claimreview import (
     BEST_RATING,
@@ -263,3 +263,41 @@ def snapshot_file(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_safe
+@content_security_policy
+def document_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """An earlier (or the latest) text of a document, with its claims where they stood in it.
+
+    The version's anchors name claims of every status: only those the reader may see are
+    marked (the visibility rule), each linking to its claim page.
+    """
+    document = get_object_or_404(Document, slug=slug)
+    version = get_object_or_404(document.versions, number=number)
+    visible = set(
+        Claim.objects.visible_to(request.user)
+        .filter(document=document, key__in=list(version.anchors))
+        .values_list("key", flat=True)
+    )
+    spans = sorted(
+        (start, end, key)
+        for key, (start, end) in version.anchors.items()
+        if key in visible and 0 <= start < end <= len(version.body)
+    )
+    pieces, cursor = [], 0
+    for start, end, key in spans:
+        if start < cursor:
+            continue  # inside a claim already marked: the outer one is shown
+        pieces.append((version.body[cursor:start], None))
+        pieces.append((version.body[start:end], key))
+        cursor = end
+    pieces.append((version.body[cursor:], None))
+    context = {
+        "document": document,
+        "version": version,
+        "versions": document.versions.order_by("number").only("number", "published_on", "note"),
+        "pieces": pieces,
+        "marked": len(pieces) // 2,
+    }
+    return render(request, "reader/document_version.html", context)

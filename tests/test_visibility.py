@@ -18,7 +18,7 @@ from rest_framework.test import APIRequestFactory
 from simple_history.models import HistoricalChanges
 
 from claims.choices import ClaimStatus
-from claims.models import Claim, Document, Evidence, Section, Topic
+from claims.models import Claim, Document, DocumentVersion, Evidence, Section, Topic
 from core import visibility
 from sources.models import Source
 from sources.snapshots import snapshot_create
@@ -168,6 +168,16 @@ def snapshot_of(source):
     )
 
 
+def version_of(document):
+    anchors = {claim.key: [claim.start, claim.end] for claim in document.claims.all()}
+    version, _ = DocumentVersion.objects.get_or_create(
+        document=document,
+        number=1,
+        defaults={"body": document.body, "body_sha256": document.body_sha256, "anchors": anchors},
+    )
+    return version
+
+
 # Values for the path parameters of the reader's pages; a new page with another
 # parameter must say here which value shows the draft world.
 def reader_kwargs(pattern, published) -> dict:
@@ -175,6 +185,8 @@ def reader_kwargs(pattern, published) -> dict:
     values = {"slug": published.document.slug, "key": published.key}
     if "pk" in pattern.pattern.converters:  # a stored copy of the published claim's source
         values["pk"] = snapshot_of(published.evidence.first().source).pk
+    if "number" in pattern.pattern.converters:  # an earlier text naming every claim
+        values["number"] = version_of(published.document).number
     missing = set(pattern.pattern.converters) - set(values)
     assert not missing, f"reader page {pattern.name}: give a value for {missing} in this test"
     return {name: values[name] for name in pattern.pattern.converters}

@@ -154,3 +154,20 @@ def test_revising_needs_a_known_document_and_a_different_text(document, tmp_path
     with pytest.raises(CommandError, match="No document"):
         call_command("import_document", str(same), "--revise", "nosuch")
     assert Path(same).exists()
+
+
+def test_an_earlier_text_stays_readable_with_its_claims(document, reviewer, tmp_path, client):
+    revised = tmp_path / "revised.txt"
+    revised.write_text(NEW)
+    call_command(
+        "import_document", str(revised), "--revise", document.slug, "--apply", "--user", "reviewer"
+    )
+    url = f"/documents/{document.slug}/versions/1/"
+    # The claims are drafts: an anonymous reader reads the old text with none marked.
+    page = client.get(url).content.decode()
+    assert "Students number 400,000." in page and "version-claim" not in page
+    client.force_login(reviewer)
+    page = client.get(url).content.decode()
+    assert page.count('class="version-claim"') == 5  # C005, lost since, stands in this text
+    assert f"/documents/{document.slug}/claims/C005/" in page
+    assert client.get(f"/documents/{document.slug}/versions/9/").status_code == 404
