@@ -144,7 +144,7 @@ class DocumentVersion(TimeStampedModel):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    body = models.TextField()
+    body = bounded_text(1_000_000, help_text="This text, exactly as published.")
     body_sha256 = models.CharField(max_length=64)
     published_on = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=1000, blank=True, help_text="Where this text was published.")
