@@ -132,7 +132,9 @@ class EvidenceSerializer(CorrectionFieldsMixin, ModelCleanMixin, serializers.Mod
 
     found = read_only_choice(Finding.choices, FOUND_HELP)
     found_in = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The stored copy the excerpt was found in (/snapshots/<id>/)."
+        read_only=True,
+        allow_null=True,
+        help_text="The stored copy the excerpt was found in (/snapshots/<id>/); null if none.",
     )
 
     class Meta:

@@ -20,3 +20,8 @@ def test_an_empty_value_is_allowed(components, component, field):
     schema = components[component]["properties"][field]
     refs = {option.get("$ref", "").rsplit("/", 1)[-1] for option in schema.get("oneOf", [])}
     assert "BlankEnum" in refs, schema
+
+
+@pytest.mark.parametrize("field", ["found_in", "found_at"])
+def test_where_it_was_found_may_be_null(components, field):
+    assert components["Evidence"]["properties"][field].get("nullable") is True
