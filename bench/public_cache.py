@@ -96,8 +96,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
+    database_url = prepare_database()
+    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     env = servers.app_env(
-        DATABASE_URL=prepare_database(),
+        DATABASE_URL=database_url,
         REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         CACHE_KEY_PREFIX="cb-bench-public",
         THROTTLE_ANON="1000000/min",
@@ -113,7 +115,8 @@ def main() -> None:
         "# Anonymous mix with and without the public cache's revalidation",
         "",
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {machine}, {os.cpu_count()} cores "
-        f"(server, database and clients on one machine), gunicorn 2 workers, "
+        f"(server, database and clients on one machine), {engine} with the seed dataset, "
+        "Redis, gunicorn 2 workers, "
         f"{args.clients} clients, {args.seconds:g} s each, {len(paths)} addresses in the mix; "
         f"`python bench/public_cache.py --seconds {args.seconds:g} --clients {args.clients}`.",
         "",
