@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import NoRevertHistoryAdmin, VersionedModelForm
@@ -969,9 +970,13 @@ class EvidenceAdminForm(CorrectionFormMixin, VersionedModelForm):
 class EvidenceAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
     object_history_list_template = "admin/history_list.html"  # "(none)", not "None"
     form = EvidenceAdminForm
-    list_display = ["claim", "stance", "source", "locator", "verified", "copy_kind"]
+    # Short columns (a claim's or source's full name runs to hundreds of characters): the
+    # list fits 1280 px; the change page shows everything.
+    list_display = [
+        "claim_key", "stance", "source_key", "short_locator", "verified", "copy_kind", "found",
+    ]  # fmt: skip
     list_filter = [
-        "stance", "verified", "copy_kind", ReadOnThirdPartyCopyFilter, "claim__document",
+        "stance", "verified", "copy_kind", "found", ReadOnThirdPartyCopyFilter, "claim__document",
     ]  # fmt: skip
     list_select_related = ["claim", "source"]
     search_fields = ["excerpt", "summary", "note", "source__title", "claim__key"]
@@ -981,6 +986,18 @@ class EvidenceAdmin(OnRecordDeletionMixin, NoRevertHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
+
+    @admin.display(description="claim", ordering="claim__key")
+    def claim_key(self, obj):
+        return obj.claim.key
+
+    @admin.display(description="source", ordering="source__key")
+    def source_key(self, obj):
+        return Truncator(obj.source.key).chars(40)
+
+    @admin.display(description="where in the source", ordering="locator")
+    def short_locator(self, obj):
+        return Truncator(obj.locator).chars(50)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

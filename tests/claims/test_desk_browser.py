@@ -15,7 +15,13 @@ from django.urls import reverse
 from claims.models import Claim
 from claims.roles import apply_roles
 from sources.models import Source
-from tests.factories import ClaimFactory, DocumentFactory, SourceFactory, user_in_group
+from tests.factories import (
+    ClaimFactory,
+    DocumentFactory,
+    EvidenceFactory,
+    SourceFactory,
+    user_in_group,
+)
 from tests.reader.test_reader_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS,
     chromium,
@@ -150,12 +156,14 @@ def test_a_reviewer_adds_sources_and_publishes_a_claim_in_one_go(desk, live_serv
 def listed(desk):
     """Claims with long quotes and every column filled, made before the browser starts."""
     document = desk["document"]
-    ClaimFactory(document=document, key="C001", quote=BODY[11:161], claim_type="characterization")
+    claim = ClaimFactory(
+        document=document, key="C001", quote=BODY[11:161], claim_type="characterization"
+    )
     ClaimFactory(
         document=document, key="C002", quote="We must cooperate.", checkable=False,
         claim_type="normative", verdict="not_checkable", status="published",
     )  # fmt: skip
-    SourceFactory(  # the seed's longest key word, a long title and the longest labels
+    source = SourceFactory(  # the seed's longest key word, a long title and the longest labels
         key="globaltradeandsanctionslaw-tiktok-wechat-2020",
         title="Archives Direct catalogue entry for UK National Archives file FCO 7/1808 on "
         "the US report 'United States Foreign Policy for the 1970s'; title not shown",
@@ -163,6 +171,12 @@ def listed(desk):
         "Department of State and the PRC Ministry of Foreign Affairs",
         kind="government_statement",
         reliability="high",
+    )
+    EvidenceFactory(  # with the seed's kind of long locator
+        claim=claim,
+        source=source,
+        locator="Paragraph 2 (report of Xi's speech 'Work Hard to Build a New Model of Major "
+        "Country Relationship between China and the US', 9 July 2014)",
     )
     return desk
 
@@ -178,3 +192,7 @@ def test_the_claim_list_fits_1280_px(listed, live_server, chromium):  # noqa: F8
     page.goto(live_server.url + reverse("admin:sources_source_changelist"))
     overflow = page.evaluate(SIDEWAYS)
     assert overflow <= 0, f"the source list scrolls {overflow} px sideways at 1280 px"
+    page.goto(live_server.url + reverse("admin:claims_evidence_changelist"))
+    assert "globaltradeandsanctionslaw" in page.locator("#result_list").inner_text()
+    overflow = page.evaluate(SIDEWAYS)
+    assert overflow <= 0, f"the evidence list scrolls {overflow} px sideways at 1280 px"
