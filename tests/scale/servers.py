@@ -225,12 +225,27 @@ def pgbouncer(target_port: int, database: str):
         wait_for_port(port)
         yield port
     finally:
-        process.send_signal(signal.SIGINT)
+        # runuser does not pass a signal on to its child: stop PgBouncer by its own pid.
+        _stop_by_pidfile(base / "pgbouncer.pid")
+        process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(10)
         if process.poll() is None:
             process.kill()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _stop_by_pidfile(pidfile: Path, timeout: float = 10.0) -> None:
+    try:
+        pid = int(pidfile.read_text().strip())
+    except (OSError, ValueError):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
