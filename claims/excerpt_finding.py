@@ -54,15 +54,21 @@ def normalise(text: str) -> tuple[str, list[int]]:
 
 def parts_of(excerpt: str) -> list[str]:
     """The runs of the source's own words in an excerpt, normalised."""
-    return [normalise(part)[0] for part in GAPS.split(excerpt) if normalise(part)[0].strip()]
+    parts = (normalise(part)[0] for part in GAPS.split(excerpt))
+    return [part for part in parts if part.strip()]
 
 
 def find(excerpt: str, text: str) -> int | None:
     """The offset in `text` where the excerpt's words begin, or None."""
+    return find_in(excerpt, *normalise(text))
+
+
+def find_in(excerpt: str, haystack: str, origin: list[int]) -> int | None:
+    """`find` in a text already normalised (`normalise(text)`), so that a copy searched
+    for many excerpts is normalised once."""
     parts = parts_of(excerpt)
     if not parts:
         return None
-    haystack, origin = normalise(text)
     position = haystack.find(parts[0])
     while position != -1:
         if _rest_follows(haystack, parts[1:], position + len(parts[0])):
@@ -106,13 +112,16 @@ def verify_excerpts(*, source_key: str | None = None) -> Report:
         intact.setdefault(snapshot.source_id, []).append(snapshot)
     now = timezone.now()
     changed = []
+    normalised: dict[int, tuple[str, list[int]]] = {}  # snapshot id -> its text, normalised
     for row in evidence:
         row.found, row.found_in, row.found_at = Finding.NO_SNAPSHOT, None, None
         copies = intact.get(row.source_id, [])
         if copies:
             row.found = Finding.NOT_FOUND
         for snapshot in copies:
-            offset = find(row.excerpt, snapshot.text)
+            if snapshot.pk not in normalised:
+                normalised[snapshot.pk] = normalise(snapshot.text)
+            offset = find_in(row.excerpt, *normalised[snapshot.pk])
             if offset is not None:
                 row.found, row.found_in, row.found_at = Finding.FOUND, snapshot, offset
                 break

@@ -27,6 +27,7 @@ from rapidfuzz import fuzz
 from .choices import ClaimStatus
 from .documents import detect_sections
 from .models import Claim, ClaimNote, Document, DocumentVersion, Section
+from .services import section_at
 
 CONTEXT = 32
 APPROXIMATE_MIN_SCORE = 80.0
@@ -168,7 +169,7 @@ def apply(
                     placement.end,
                     placement.quote,
                 )
-                claim.section = _section_at(document, placement.start, placement.end)
+                claim.section = section_at(document, placement.start, placement.end)
                 claim._change_reason = f"Re-anchored in the revised text: {placement.outcome}"
                 claim.save()
         return DocumentVersion.objects.create(
@@ -223,7 +224,3 @@ def _replace_sections(document: Document) -> None:
             label=span["label"],
             defaults={name: span[name] for name in ("order", "start", "end")},
         )
-
-
-def _section_at(document: Document, start: int, end: int) -> Section | None:
-    return document.sections.filter(start__lte=start, end__gte=end).first()

@@ -34,6 +34,7 @@ UNRATED_LABEL = "Not yet rated"
 
 # Legend order: from best supported to not checkable, then claims still without a verdict.
 VERDICT_ORDER: list[tuple[str, str]] = [*Verdict.choices, (UNRATED, UNRATED_LABEL)]
+VERDICT_LABELS: dict[str, str] = dict(VERDICT_ORDER)
 
 
 def verdict_key(verdict: str) -> str:
@@ -119,7 +120,7 @@ class ReaderFilters:
         verdict = query.get("verdict", "")
         return cls(
             claim_type=claim_type if claim_type in ClaimType.values else "",
-            verdict=verdict if verdict in dict(VERDICT_ORDER) else "",
+            verdict=verdict if verdict in VERDICT_LABELS else "",
             topic=query.get("topic", "")[:100],
             has_counter_sources=query.get("counter", "") in {"1", "on", "true"},
             text=" ".join(query.get("find", "").split())[:200],
@@ -168,8 +169,21 @@ class ReaderEvidence:
         )
 
 
+class ShowsVerdict:
+    """The verdict of the row's `claim` as the reader names it: its CSS and filter key, and
+    its label (for the reader's claims and the table's rows alike)."""
+
+    @property
+    def verdict(self) -> str:
+        return verdict_key(self.claim.verdict)
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+
 @dataclass
-class ReaderClaim:
+class ReaderClaim(ShowsVerdict):
     """A claim as the reader shows it, with its evidence split into sources and counter-sources."""
 
     claim: Claim
@@ -187,14 +201,6 @@ class ReaderClaim:
     @property
     def key(self) -> str:
         return self.claim.key
-
-    @property
-    def verdict(self) -> str:
-        return verdict_key(self.claim.verdict)
-
-    @property
-    def verdict_label(self) -> str:
-        return dict(VERDICT_ORDER)[self.verdict]
 
     @property
     def is_public(self) -> bool:
@@ -752,17 +758,9 @@ class SortLink:
 
 
 @dataclass
-class ClaimRow:
+class ClaimRow(ShowsVerdict):
     claim: Claim
     snippet: str  # safe HTML (escaped, hits in <mark>) when searching, else ""
-
-    @property
-    def verdict(self) -> str:
-        return verdict_key(self.claim.verdict)
-
-    @property
-    def verdict_label(self) -> str:
-        return dict(VERDICT_ORDER)[self.verdict]
 
 
 @dataclass

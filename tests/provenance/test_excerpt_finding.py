@@ -55,19 +55,8 @@ def test_the_offset_points_into_the_original_text():
     assert TEXT[offset : offset + len("one China")] == "one China"
 
 
-@pytest.fixture
-def storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_new_snapshot_finds_the_excerpts_of_its_source(storage):
+def test_a_new_snapshot_finds_the_excerpts_of_its_source():
     source = SourceFactory()
     quoted = EvidenceFactory(source=source, excerpt="does not challenge that position")
     misquoted = EvidenceFactory(source=source, excerpt="does not dispute that position")
@@ -95,7 +84,7 @@ def test_a_new_snapshot_finds_the_excerpts_of_its_source(storage):
 
 
 @pytest.mark.django_db
-def test_verify_excerpts_reports_damaged_copies_and_never_fails(storage, capsys):
+def test_verify_excerpts_reports_damaged_copies_and_never_fails(capsys):
     source = SourceFactory(key="damaged")
     row = EvidenceFactory(source=source, excerpt="does not challenge that position")
     snapshot = snapshot_create(
@@ -123,7 +112,7 @@ def test_no_snapshot_is_recorded_as_such():
 
 
 @pytest.mark.django_db
-def test_the_progress_page_and_the_api_count_and_show_findings(admin_client, storage):
+def test_the_progress_page_and_the_api_count_and_show_findings(admin_client):
     source = SourceFactory()
     found = EvidenceFactory(source=source, excerpt="does not challenge that position")
     EvidenceFactory(claim=found.claim, excerpt="never written anywhere")

@@ -15,17 +15,6 @@ PAGE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
 @pytest.mark.django_db
 def test_a_curator_uploads_a_saved_page_in_the_admin(client):
     curator = User.objects.create_user("curator", is_staff=True)

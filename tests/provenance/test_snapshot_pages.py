@@ -14,14 +14,7 @@ danger of conflict.</p><p>More words to make a main text of it, as articles have
 
 
 @pytest.fixture
-def snapshot(settings, tmp_path, published_claim, django_capture_on_commit_callbacks):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def snapshot(published_claim, django_capture_on_commit_callbacks):
     evidence = published_claim.evidence.first()
     evidence.excerpt = "both sides wish to reduce the danger of conflict"
     evidence.save()

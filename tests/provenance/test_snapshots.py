@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -23,17 +24,10 @@ recognize each other and to establish diplomatic relations as of January 1, 1979
 <footer>Copyright notice</footer></body></html>"""
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    return tmp_path
+@pytest.fixture
+def media_root(settings):
+    """Where this test's stored files go (tests/conftest.py gives each test its own)."""
+    return Path(settings.MEDIA_ROOT)
 
 
 def store(data, **extra):
