@@ -4,6 +4,7 @@ Skipped, with the reason, where Playwright is not installed or Chromium is missi
 start. Screenshots go to test-artifacts/ (not committed).
 """
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -221,6 +222,7 @@ def test_filters_dim_the_other_claims_and_count_the_matches(committed_seed, live
 
 
 def test_phone_width_shows_the_claim_above_its_panel(committed_seed, live_server, chromium):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     key = committed_seed["countered"][0]
@@ -230,6 +232,15 @@ def test_phone_width_shows_the_claim_above_its_panel(committed_seed, live_server
     page.locator(f"#{key}").click()
     panel = page.locator("#claim-panel")
     expect(panel).to_be_visible()
+    # The details arrive after the panel opens and the page then scrolls the claim into
+    # view: measure once that has settled (a failure still times out on the assertion).
+    settled = f"""() => {{
+        const claim = document.getElementById({key!r}).getBoundingClientRect();
+        const panel = document.getElementById("claim-panel").getBoundingClientRect();
+        return claim.top >= 0 && claim.top < panel.top;
+    }}"""
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(settled, timeout=5000)
     claim_box = page.locator(f"#{key}").bounding_box()
     panel_box = panel.bounding_box()
     assert claim_box["y"] >= 0 and claim_box["y"] < panel_box["y"]
