@@ -434,6 +434,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from claims.models import Claim
+    from core.db_statistics import refresh_planner_statistics
 
     call_command("migrate", verbosity=0, interactive=False)
     if Claim.objects.exists():
@@ -442,6 +443,7 @@ def main() -> None:
     rows = build(SIZES[args.size], seed=args.seed)
     built = time.perf_counter()
     load(rows)
+    refresh_planner_statistics()
     done = time.perf_counter()
     print(f"generated in {built - started:.1f} s, loaded in {done - built:.1f} s")
 

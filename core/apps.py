@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from core import checks, data_version  # noqa: F401  checks register themselves
+        from django.db.models.signals import post_migrate
+
+        from core import checks, data_version, db_statistics  # noqa: F401  checks register themselves
 
         data_version.connect_signals()
+        post_migrate.connect(db_statistics.refresh_after_migrate, sender=self)

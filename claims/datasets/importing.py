@@ -14,6 +14,8 @@ from django.db import DatabaseError, models, transaction
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
+from core.db_statistics import refresh_planner_statistics
+
 from ..models import Document, Evidence
 from .checks import check_fields, validate
 from .database import refuse_unmigrated_database
@@ -83,6 +85,8 @@ def dataset_import(
             transaction.set_rollback(True)
     if problems:
         raise DatasetError(problems)
+    # The tables may have grown tenfold: let the planner know (core/db_statistics.py).
+    refresh_planner_statistics(models=DATASET_MODELS)
     return report
 
 
