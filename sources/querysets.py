@@ -19,6 +19,7 @@ from django.db import connections
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     F,
     FloatField,
@@ -31,9 +32,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat
 
+from core import data_version
 from core.querysets import count_of
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, positive_terms
-from core.visibility import VisibleQuerySet
+from core.visibility import VisibleQuerySet, can_see_unpublished
 
 # Mirrors claims.choices; kept as plain strings so this app does not import claims.
 COUNTER_STANCES = ("contradicts", "qualifies")
@@ -83,6 +85,32 @@ class SourceQuerySet(VisibleQuerySet):
             supports_count=count_of(citing.filter(stance="supports"), per="source"),
             counters_count=count_of(citing.filter(stance__in=COUNTER_STANCES), per="source"),
         )
+
+    def evidence_counts(self, ids: list[int], user=None) -> dict[int, tuple[int, int]]:
+        """{source id: (supports, contradicts or qualifies)} over the claims `user` may see,
+        for the sources `ids` only (a page of a list): one grouped query, cached per data
+        version — the most cited synthetic source backs 54,000 of 200,000 evidence rows,
+        and counting them on every request cost a sources page 0.3 s on SQLite."""
+        evidence_model = self.model._meta.get_field("evidence").related_model
+
+        def count() -> dict[int, tuple[int, int]]:
+            counts = {pk: [0, 0] for pk in ids}
+            rows = (
+                evidence_model.objects.visible_to(user)
+                .filter(source_id__in=ids)
+                .order_by()
+                .values_list("source_id", "stance")
+                .annotate(count=Count("pk"))
+            )
+            for source_id, stance, number in rows:
+                if stance == "supports":
+                    counts[source_id][0] += number
+                elif stance in COUNTER_STANCES:
+                    counts[source_id][1] += number
+            return {pk: (supports, counters) for pk, (supports, counters) in counts.items()}
+
+        scope = "all" if can_see_unpublished(user) else "public"
+        return data_version.cached(("source-counts", self.db, scope, tuple(ids)), count)
 
     def search(self, text: str, *, user=None):
         """Sources matching `text` (web-search syntax) in their own fields or in the excerpts
