@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import data_version
-
 from tests.factories import ClaimFactory, EvidenceFactory, PublishedClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
