@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Greatest, Substr
 
 from claims.choices import (
     COUNTER_STANCES,
@@ -541,26 +542,33 @@ class ClaimContext:
     ends_mid_text: bool
 
 
-def claim_context(body: str, start: int, end: int, size: int = CONTEXT_CHARACTERS) -> ClaimContext:
-    """A few sentences either side of body[start:end], cut at sentence boundaries."""
-    window_start = max(0, start - size)
-    before = body[window_start:start]
-    if window_start > 0:
+def claim_context(
+    window: str, offset: int, start: int, end: int, size: int = CONTEXT_CHARACTERS
+) -> ClaimContext:
+    """A few sentences either side of the claim body[start:end], cut at sentence boundaries.
+
+    `window` is the text from `offset` = max(0, start - size) to end + size, plus one more
+    character when the document goes on (claim_for_page cuts it in the database, so a page
+    never reads the whole text). Text outside the window counts as text: "…" is shown.
+    """
+    quote_start, quote_end = start - offset, end - offset
+    before = window[:quote_start]
+    if offset > 0:
         boundaries = list(_SENTENCE_END.finditer(before))
         if boundaries:
             before = before[boundaries[0].end() :]
-    window_end = min(len(body), end + size)
-    after = body[end:window_end]
-    if window_end < len(body):
+    after = window[quote_end : quote_end + size]
+    goes_on = len(window) > quote_end + size
+    if goes_on:
         boundaries = list(_SENTENCE_END.finditer(after))
         if boundaries:
             after = after[: boundaries[-1].start()]
     return ClaimContext(
         before=before.lstrip(),
-        quote=body[start:end],
+        quote=window[quote_start:quote_end],
         after=after.rstrip(),
-        starts_mid_text=start - len(before) > 0 and bool(body[: start - len(before)].strip()),
-        ends_mid_text=end + len(after) < len(body) and bool(body[end + len(after) :].strip()),
+        starts_mid_text=offset > 0 or bool(window[: quote_start - len(before)].strip()),
+        ends_mid_text=goes_on or bool(window[quote_end + len(after) :].strip()),
     )
 
 
@@ -611,11 +619,18 @@ class ClaimPage:
 
 def claim_for_page(document: Document, key: str, user) -> Claim | None:
     """The claim `key` of `document` if the user may see it, with what its page shows."""
+    offset = Greatest(F("start") - CONTEXT_CHARACTERS, Value(0), output_field=IntegerField())
     return (
         Claim.objects.visible_to(user)
         .filter(document=document, key=key)
         .select_related("section", "reviewed_by")
         .with_evidence()
+        .annotate(  # the text around the claim (claim_context), cut by the database
+            context_offset=offset,
+            context_window=Substr(
+                "document__body", offset + 1, F("end") + CONTEXT_CHARACTERS + 1 - offset
+            ),
+        )
         .first()
     )
 
@@ -682,7 +697,7 @@ def claim_page(document: Document, claim: Claim, user) -> ClaimPage:
     return ClaimPage(
         claim=claim,
         reader_claim=reader_claim,
-        context=claim_context(document.body, claim.start, claim.end),
+        context=claim_context(claim.context_window, claim.context_offset, claim.start, claim.end),
         same_as=same_as,
         restatements=restatements,
         similar=similar[:SIMILAR_ON_CLAIM_PAGE],

@@ -136,7 +136,9 @@ def claim_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
     A claim the reader may not see is a 404, exactly like the API's.
     """
-    document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
+    # Not the text: the claim's context is cut from it by the database (claim_for_page).
+    documents = Document.objects.visible_to(request.user).defer("body")
+    document = get_object_or_404(documents, slug=slug)
     claim = claim_for_page(document, key, request.user)
     if claim is None:
         raise Http404("No such claim, or it is not published.")

@@ -230,3 +230,39 @@ def test_claim_page_costs_a_fixed_number_of_queries(client, document):
         return data_queries(context)
 
     assert count(1) == count(6)
+
+
+# --- The claim in context -----------------------------------------------------------------
+
+
+def sentences(count: int, start: int = 0) -> list[str]:
+    return [f"Sentence number {index} states a fact about trade." for index in range(start, count)]
+
+
+@pytest.mark.parametrize("position", ["first", "middle", "last"])
+def test_the_context_is_whole_sentences_either_side_cut_from_the_text(client, position):
+    """The context comes from a window the database cuts, never from the whole text: the
+    page shows whole sentences either side, and "…" only where the document goes on."""
+    text = sentences(60)
+    index = {"first": 0, "middle": 30, "last": 59}[position]
+    body = " ".join(text)
+    start = body.index(text[index])
+    document = DocumentFactory(body=body)
+    claim = PublishedClaimFactory(
+        document=document, key="C001", quote=text[index], start=start, end=start + len(text[index])
+    )
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(claim_url(claim)).content.decode()
+    context = re.search(r'<p class="context"[^>]*>(.*?)</p>', html, flags=re.S).group(1)
+    shown = re.sub(r"<[^>]+>", "", context)
+    assert text[index] in shown
+    assert shown.startswith("…") == (position != "first")
+    assert shown.endswith("…") == (position != "last")
+    words = shown.strip("… ")
+    assert words.startswith("Sentence number") and words.endswith("trade.")  # whole sentences
+    if position == "middle":  # a few sentences either side, not the whole document
+        assert text[index - 2] in shown and text[index + 2] in shown
+        assert text[index - 20] not in shown and text[index + 20] not in shown
+    # The text column only ever inside SUBSTR(...) / SUBSTRING(...), never selected whole.
+    whole_text = re.compile(r'(?<!\()"claims_document"\."body"')
+    assert [q["sql"] for q in queries if whole_text.search(q["sql"])] == []
