@@ -69,9 +69,11 @@ class ClaimFilterSet(django_filters.FilterSet):
     document = django_filters.CharFilter(field_name="document__slug")
     section = django_filters.CharFilter(field_name="section__label")
     key = django_filters.CharFilter()
-    claim_type = django_filters.MultipleChoiceFilter(choices=ClaimType.choices)
-    status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
-    verdict = django_filters.MultipleChoiceFilter(choices=Verdict.choices)
+    # A claim's own columns: no join, so no duplicate rows and no DISTINCT (django-filter's
+    # default for a multiple choice; DISTINCT made the filtered list sort every match).
+    claim_type = django_filters.MultipleChoiceFilter(choices=ClaimType.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices, distinct=False)
+    verdict = django_filters.MultipleChoiceFilter(choices=Verdict.choices, distinct=False)
     # EXISTS rather than a join: a join repeats a claim per topic and needs DISTINCT, which
     # made every filtered list sort and de-duplicate the whole result.
     topic = django_filters.CharFilter(method="filter_topic", help_text="Topic slug.")
@@ -109,13 +111,13 @@ class ClaimFilterSet(django_filters.FilterSet):
 
 
 class EvidenceFilterSet(django_filters.FilterSet):
-    stance = django_filters.MultipleChoiceFilter(choices=Stance.choices)
+    stance = django_filters.MultipleChoiceFilter(choices=Stance.choices, distinct=False)
     verified = django_filters.BooleanFilter()
     document = django_filters.CharFilter(field_name="claim__document__slug")
     claim = IdFilter(field_name="claim_id")
     source = django_filters.CharFilter(field_name="source__key")
     copy_kind = django_filters.MultipleChoiceFilter(
-        choices=CopyKind.choices, help_text="Where the text was read."
+        choices=CopyKind.choices, help_text="Where the text was read.", distinct=False
     )
 
     class Meta:
