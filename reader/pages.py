@@ -1,8 +1,11 @@
 """What the reader pages show: documents with their verdict spread, a document cut into claim spans."""
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -25,9 +28,11 @@ from claims.research.facets import claim_facets
 from claims.research.similarity import similar_claims
 from core.querysets import count_of
 from core.search import search_snippet
-from core.visibility import can_see_unpublished, is_public, visible_q
+from core.visibility import PUBLIC_CLAIM_STATUSES, can_see_unpublished, is_public, visible_q
 from sources.choices import DatePrecision
 from sources.models import Source
+
+from .parts import Part, cut_parts, part_holding
 
 # A claim awaiting its verdict (drafts) is drawn and listed under this key.
 UNRATED = "unrated"
@@ -251,6 +256,8 @@ class Block:
     heading: str = ""  # the heading line as written in the text ("II"), drawn as a heading
     added_heading: str = ""  # a heading the text does not contain, shown beside it
     pieces: list[Piece] = field(default_factory=list)
+    part: int = 1  # the part of the text it starts in
+    continued: bool = False  # the rest of a section whose start is in an earlier part
 
     @property
     def heading_id(self) -> str:
@@ -268,32 +275,84 @@ class Block:
 
 
 @dataclass
+class TextClaim:
+    """What the document page needs of every claim the reader may see (its index, counts and
+    filters), read as plain values: a 10,000-claim page builds no model object per claim."""
+
+    pk: int
+    key: str
+    start: int
+    end: int
+    claim_type: str
+    status: str
+    verdict: str  # the reader's verdict key: "unrated" while there is none
+    has_counter: bool
+    topics: list[Topic] = field(default_factory=list)
+    host_key: str = ""  # the claim whose span carries this one's text, when it shares it
+    part: int = 1  # the part of the text holding it
+    matching: bool = True
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_CLAIM_STATUSES
+
+    @property
+    def topic_slugs(self) -> str:
+        return " ".join(topic.slug for topic in self.topics)
+
+    def matches(self, filters: ReaderFilters, body: str) -> bool:
+        """As ReaderClaim.matches; words are looked for in the text at the claim's offsets
+        (what the reader sees highlighted, which is what reader.js searches too)."""
+        if (
+            (filters.claim_type and self.claim_type != filters.claim_type)
+            or (filters.verdict and self.verdict != filters.verdict)
+            or (filters.topic and not any(t.slug == filters.topic for t in self.topics))
+            or (filters.has_counter_sources and not self.has_counter)
+        ):
+            return False
+        if not filters.words:
+            return True
+        text = body[self.start : self.end].lower()
+        return all(word in text for word in filters.words)
+
+
+@dataclass
 class ReaderDocument:
+    """One document's page: every claim's row, the sections, and the part of the text shown."""
+
     document: Document
-    blocks: list[Block]
-    claims: list[ReaderClaim]
+    blocks: list[Block]  # the part shown, cut into blocks of pieces
+    claims: list[ReaderClaim]  # the claims drawn in the part shown, in text order
     can_see_unpublished: bool
+    rows: list[TextClaim] = field(default_factory=list)  # every visible claim, in text order
+    outline: list[Block] = field(default_factory=list)  # every block of the text, no pieces
+    parts: list[Part] = field(default_factory=list)
+    part: Part | None = None
 
     def apply_filters(self, filters: ReaderFilters) -> tuple[int, int]:
         """Mark the claims matching the filters; returns how many match, of how many."""
+        body = self.document.body
+        for row in self.rows:
+            row.matching = row.matches(filters, body)
+        matching = {row.key for row in self.rows if row.matching}
         for claim in self.claims:
-            claim.matching = claim.matches(filters)
-        return sum(claim.matching for claim in self.claims), len(self.claims)
+            claim.matching = claim.key in matching
+        return len(matching), len(self.rows)
 
     def type_options(self) -> list[tuple[str, str, int]]:
-        present = [claim.claim.claim_type for claim in self.claims]
-        return [(v, label, present.count(v)) for v, label in ClaimType.choices if v in present]
+        present = Counter(row.claim_type for row in self.rows)
+        return [(v, label, present[v]) for v, label in ClaimType.choices if v in present]
 
     def verdict_options(self) -> list[tuple[str, str, int]]:
-        present = [claim.verdict for claim in self.claims]
-        return [(v, label, present.count(v)) for v, label in VERDICT_ORDER if v in present]
+        present = Counter(row.verdict for row in self.rows)
+        return [(v, label, present[v]) for v, label in VERDICT_ORDER if v in present]
 
     def topic_options(self) -> list[tuple[str, str, int]]:
-        counts: dict[str, int] = {}
+        counts: Counter[str] = Counter()
         names: dict[str, str] = {}
-        for claim in self.claims:
-            for topic in claim.topics:
-                counts[topic.slug] = counts.get(topic.slug, 0) + 1
+        for row in self.rows:
+            for topic in row.topics:
+                counts[topic.slug] += 1
                 names[topic.slug] = topic.name
         return sorted(
             ((slug, names[slug], count) for slug, count in counts.items()),
@@ -302,39 +361,33 @@ class ReaderDocument:
 
     @property
     def section_menu(self) -> list[Block]:
-        """The sections with a heading on the page (their ids are the menu's targets)."""
-        return [b for b in self.blocks if b.section and (b.heading or b.added_heading)]
+        """The sections with a heading (their ids are the menu's targets), in every part."""
+        return [b for b in self.outline if b.section and (b.heading or b.added_heading)]
+
+    @property
+    def is_in_parts(self) -> bool:
+        return len(self.parts) > 1
 
     @property
     def has_unpublished(self) -> bool:
-        return any(not claim.is_public for claim in self.claims)
+        return any(not row.is_public for row in self.rows)
 
     @property
     def has_retracted(self) -> bool:
-        return any(claim.is_retracted for claim in self.claims)
+        return any(row.status == ClaimStatus.RETRACTED for row in self.rows)
 
 
-def claims_for_reader(document: Document, user) -> list[ReaderClaim]:
-    """The claims of a document the user may see, in text order, with their topics.
+def text_claims(document: Document, user) -> list[TextClaim]:
+    """Every claim of the document the user may see, in text order, with its topics and
+    the claim it is drawn inside (if any).
 
-    Two queries whatever the number of claims: claims (whether each has counter-sources
-    is a subquery), topics. The evidence is not read: a claim's details are fetched when
-    it is selected (claim_panel), so the page does not grow with the evidence.
+    Two queries whatever the number of claims: claims as values (whether each has
+    counter-sources is a subquery), topics. Neither the evidence nor the quotes are read:
+    a claim's details are fetched when it is selected (claim_panel).
     """
     claims = (
         Claim.objects.visible_to(user)
         .filter(document=document, anchored_version__isnull=True)
-        .only(
-            "id",
-            "document_id",
-            "key",
-            "quote",
-            "start",
-            "end",
-            "claim_type",
-            "status",
-            "verdict",
-        )  # fmt: skip
         .annotate(has_counter=has_counter_sources())
         .order_by("start", "-end", "key")
     )
@@ -348,37 +401,96 @@ def claims_for_reader(document: Document, user) -> list[ReaderClaim]:
         "claim_id", "topic_id", "topic__slug", "topic__name"
     ):
         topics.setdefault(claim_id, []).append(Topic(id=topic_id, slug=slug, name=name))
-    result = []
-    for position, claim in enumerate(claims, start=1):
-        claim.document = document  # already loaded: no query per claim if anything reads it
-        result.append(
-            ReaderClaim(
-                claim=claim,
-                position=position,
-                sources=[],
-                counter_sources=[],
-                topics=topics.get(claim.pk, []),
-                counter_flag=claim.has_counter,
-            )
+    rows = [
+        TextClaim(
+            pk=pk,
+            key=key,
+            start=start,
+            end=end,
+            claim_type=claim_type,
+            status=status,
+            verdict=verdict_key(verdict),
+            has_counter=bool(has_counter),
+            topics=topics.get(pk, []),
         )
-    return result
-
-
-def claim_index(claims: list[ReaderClaim]) -> list[list]:
-    """What reader.js needs of every claim, in text order, to filter and step through them:
-    [key, type, verdict, topic slugs, has counter-sources (0/1), host key, public (0/1)]."""
-    return [
-        [
-            claim.key,
-            claim.claim.claim_type,
-            claim.verdict,
-            claim.topic_slugs,
-            int(claim.has_counter_sources),
-            claim.host_key,
-            int(claim.is_public),
-        ]
-        for claim in claims
+        for pk, key, start, end, claim_type, status, verdict, has_counter in claims.values_list(
+            "pk", "key", "start", "end", "claim_type", "status", "verdict", "has_counter"
+        )
     ]
+    hosts = overlap_hosts([(row.start, row.end, row.key) for row in rows])
+    for row in rows:
+        row.host_key = hosts.get(row.key, "")
+    return rows
+
+
+def reader_claims(document: Document, rows: list[tuple[int, TextClaim]]) -> list[ReaderClaim]:
+    """(position, row) pairs as the claims the text draws, each with a Claim holding what a
+    span shows.
+
+    The Claim is built from the row, not read: its quote is the text at its offsets.
+    """
+    body = document.body
+    return [
+        ReaderClaim(
+            claim=Claim(
+                id=row.pk,
+                document=document,  # no query if anything reads it
+                key=row.key,
+                quote=body[row.start : row.end],
+                start=row.start,
+                end=row.end,
+                claim_type=row.claim_type,
+                status=row.status,
+                verdict="" if row.verdict == UNRATED else row.verdict,
+            ),
+            position=position,
+            sources=[],
+            counter_sources=[],
+            topics=row.topics,
+            counter_flag=row.has_counter,
+        )
+        for position, row in rows
+    ]
+
+
+def claims_for_reader(document: Document, user) -> list[ReaderClaim]:
+    """Every claim of the document the user may see, as the text draws them (2 queries)."""
+    return reader_claims(document, list(enumerate(text_claims(document, user), start=1)))
+
+
+def claim_index(rows: list[TextClaim], *, with_parts: bool = False) -> list[list]:
+    """What reader.js needs of every claim, in text order, to filter and step through them:
+    [key, type, verdict, topic slugs, has counter-sources (0/1), host key, public (0/1)],
+    and the number of the part holding it when the text comes in parts."""
+    index = [
+        [
+            row.key,
+            row.claim_type,
+            row.verdict,
+            row.topic_slugs,
+            int(row.has_counter),
+            row.host_key,
+            int(row.is_public),
+        ]
+        for row in rows
+    ]
+    if with_parts:
+        for entry, row in zip(index, rows, strict=True):
+            entry.append(row.part)
+    return index
+
+
+def overlap_hosts(spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """For each claim (start, end, key) sharing text with an earlier one, the key of the
+    claim whose span is drawn and carries it (see resolve_overlaps)."""
+    hosts: dict[str, str] = {}
+    drawn_end, drawn_key = -1, ""
+    for start, end, key in sorted(spans, key=lambda span: (span[0], -span[1], span[2])):
+        if drawn_key and start < drawn_end:
+            hosts[key] = drawn_key
+        else:
+            drawn_end, drawn_key = end, key
+    return hosts
 
 
 def resolve_overlaps(claims: list[ReaderClaim]) -> list[ReaderClaim]:
@@ -390,46 +502,49 @@ def resolve_overlaps(claims: list[ReaderClaim]) -> list[ReaderClaim]:
     The result depends only on the claims' offsets and keys.
     """
     ordered = sorted(claims, key=lambda c: (c.claim.start, -c.claim.end, c.key))
-    drawn: list[ReaderClaim] = []
+    hosts = overlap_hosts([(c.claim.start, c.claim.end, c.key) for c in ordered])
+    by_key = {claim.key: claim for claim in ordered}
     for claim in ordered:
         claim.inline, claim.host_key, claim.overlaps = True, "", []
     for claim in ordered:
-        if drawn and claim.claim.start < drawn[-1].claim.end:
-            host = drawn[-1]
-            claim.inline, claim.host_key = False, host.key
-            claim.overlaps.append(host.key)
-            host.overlaps.append(claim.key)
-        else:
-            drawn.append(claim)
-    return drawn
+        host_key = hosts.get(claim.key)
+        if host_key:
+            claim.inline, claim.host_key = False, host_key
+            claim.overlaps.append(host_key)
+            by_key[host_key].overlaps.append(claim.key)
+    return [claim for claim in ordered if claim.inline]
 
 
-def build_pieces(body: str, claims: list[ReaderClaim]) -> list[Piece]:
-    """Cut the whole text into plain runs and claim spans; joined, the pieces are the body."""
+def build_pieces(
+    body: str, claims: list[ReaderClaim], start: int = 0, end: int | None = None
+) -> list[Piece]:
+    """Cut body[start:end] (the whole text by default) into plain runs and the spans of the
+    claims in it; joined, the pieces are that text. No claim may cross start or end."""
+    text_end = len(body) if end is None else end
     drawn = resolve_overlaps(claims)
     hosted: dict[str, list[str]] = {}
     for claim in claims:
         if not claim.inline:
             hosted.setdefault(claim.host_key, []).append(claim.key)
     pieces = []
-    cursor = 0
+    cursor = start
     for claim in drawn:
-        start, end = claim.claim.start, min(claim.claim.end, len(body))
-        if start > cursor:
-            pieces.append(Piece(cursor, start, body[cursor:start]))
+        claim_start, claim_end = claim.claim.start, min(claim.claim.end, text_end)
+        if claim_start > cursor:
+            pieces.append(Piece(cursor, claim_start, body[cursor:claim_start]))
         pieces.append(
             Piece(
-                start,
-                end,
-                body[start:end],
+                claim_start,
+                claim_end,
+                body[claim_start:claim_end],
                 claim=claim,
                 is_first=True,
                 anchors=tuple(hosted.get(claim.key, ())),
             )
         )
-        cursor = end
-    if cursor < len(body):
-        pieces.append(Piece(cursor, len(body), body[cursor:]))
+        cursor = claim_end
+    if cursor < text_end:
+        pieces.append(Piece(cursor, text_end, body[cursor:text_end]))
     return pieces
 
 
@@ -470,8 +585,13 @@ def heading_line(body: str, section: Section) -> tuple[int, str]:
     return section.start, ""
 
 
-def build_blocks(body: str, sections: list[Section], claims: list[ReaderClaim]) -> list[Block]:
-    """The text as consecutive blocks (each section, and any text outside them) of pieces."""
+def outline_blocks(body: str, sections: list[Section], spans: list[tuple[int, int]]) -> list[Block]:
+    """The text as consecutive blocks (each section, and any text outside them) with their
+    headings, without pieces: cheap for the whole of a long text (the section menu).
+
+    A section's first line is drawn as its heading when it is its label and no claim's
+    span (start, end) crosses it; otherwise the heading is added beside the text.
+    """
     blocks: list[Block] = []
     cursor = 0
     for section in sorted(sections, key=lambda s: s.start):
@@ -484,24 +604,53 @@ def build_blocks(body: str, sections: list[Section], claims: list[ReaderClaim]) 
     if cursor < len(body) or not blocks:
         blocks.append(Block(cursor, len(body), None))
 
-    pieces = build_pieces(body, claims)
-    cuts = [block.start for block in blocks]
+    spans = sorted(spans)
+    starts = [start for start, _end in spans]
+    reach = list(accumulate((end for _start, end in spans), max, initial=-1))
     for block in blocks:
         if block.section is None:
             continue
         line_end, line = heading_line(body, block.section)
-        crosses_claim = any(c.claim.start < line_end and c.claim.end > block.start for c in claims)
+        # A claim crosses the heading line if it starts before the line ends and ends
+        # after the section starts: the furthest end among claims starting before line_end.
+        crosses_claim = reach[bisect_left(starts, line_end)] > block.start
         if line and not crosses_claim:
             block.heading = line
-            cuts.append(line_end)
         elif block.section.label == OPENING_LABEL:
             block.added_heading = block.section.title  # the untitled opening needs no heading
         else:
             block.added_heading = " — ".join(
                 part for part in (block.section.label, block.section.title) if part
             )
-    pieces = split_pieces(pieces, cuts)
+    return blocks
 
+
+def fill_blocks(
+    body: str,
+    outline: list[Block],
+    claims: list[ReaderClaim],
+    start: int = 0,
+    end: int | None = None,
+) -> list[Block]:
+    """The blocks of body[start:end] (the whole text by default) with their pieces: the
+    claims' spans cut at block starts and heading lines. A block the stretch starts inside
+    continues one shown before it, without its heading."""
+    end = len(body) if end is None else end
+    blocks = []
+    for whole in outline:
+        starts_here = start <= whole.start < end
+        continues_here = whole.start < start < whole.end
+        at_the_very_end = whole.start == end == len(body)  # an empty section, or text
+        if not (starts_here or continues_here or at_the_very_end):
+            continue
+        block = Block(max(whole.start, start), min(whole.end, end), whole.section)
+        if whole.start >= start:
+            block.heading, block.added_heading = whole.heading, whole.added_heading
+        else:
+            block.continued = True
+        blocks.append(block)
+    cuts = [block.start for block in blocks] + [b.start + len(b.heading) for b in blocks]
+    pieces = split_pieces(build_pieces(body, claims, start, end), cuts)
     index = 0
     for block in blocks:
         text_start = block.start + len(block.heading)
@@ -512,15 +661,46 @@ def build_blocks(body: str, sections: list[Section], claims: list[ReaderClaim]) 
     return blocks
 
 
-def reader_document(document: Document, user) -> ReaderDocument:
-    """Everything the reader page of one document shows, for this user."""
-    claims = claims_for_reader(document, user)
+def build_blocks(body: str, sections: list[Section], claims: list[ReaderClaim]) -> list[Block]:
+    """The whole text as consecutive blocks (each section, and any text outside them) of pieces."""
+    spans = [(claim.claim.start, claim.claim.end) for claim in claims]
+    return fill_blocks(body, outline_blocks(body, sections, spans), claims)
+
+
+def reader_document(
+    document: Document, user, *, part: int = 1, claim_key: str = ""
+) -> ReaderDocument:
+    """Everything the reader page of one document shows, for this user: every claim's row,
+    and the text of one part (`part`, or the part holding the claim `claim_key`).
+
+    Three queries whatever the length of the text: claims, topics, sections. Only the
+    part shown is cut into pieces; the rest of the text is never rendered.
+    """
+    rows = text_claims(document, user)
     sections = list(document.sections.all())
+    body = document.body
+    spans = [(row.start, row.end) for row in rows]
+    parts = cut_parts(body, (section.start for section in sections), spans)
+    for row in rows:
+        row.part = part_holding(parts, row.start).number
+    outline = outline_blocks(body, sections, spans)
+    for block in outline:
+        block.part = part_holding(parts, block.start).number
+    by_key = {row.key: row for row in rows}
+    if claim_key in by_key:
+        part = by_key[claim_key].part
+    shown = parts[min(max(part, 1), len(parts)) - 1]
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if row.part == shown.number]
+    claims = reader_claims(document, numbered)
     return ReaderDocument(
         document=document,
-        blocks=build_blocks(document.body, sections, claims),
+        blocks=fill_blocks(body, outline, claims, shown.start, shown.end),
         claims=claims,
         can_see_unpublished=can_see_unpublished(user),
+        rows=rows,
+        outline=outline,
+        parts=parts,
+        part=shown,
     )
 
 

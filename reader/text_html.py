@@ -16,11 +16,22 @@ from .pages import Block, Piece, ReaderDocument
 
 
 def document_text_html(page: ReaderDocument) -> SafeString:
-    return mark_safe("".join(_block(block) for block in page.blocks))
+    """The part of the text the page shows; in a text of several parts, wrapped in an
+    element naming its part, so reader.js can add the parts before and after it."""
+    html = "".join(_block(block) for block in page.blocks)
+    if page.is_in_parts:
+        part = page.part
+        html = (
+            f'<div class="doc-part" id="part-{part.number}" data-part="{part.number}" '
+            f'data-start="{part.start}" data-end="{part.end}">{html}</div>'
+        )
+    return mark_safe(html)
 
 
 def _block(block: Block) -> str:
     attributes = ""
+    if block.continued:
+        attributes += ' data-continued=""'
     if block.section is not None:
         attributes += f' data-section="{escape(block.section.label)}"'
     if block.heading:

@@ -12,6 +12,12 @@ urlpatterns = [
     path("claims/", views.claim_list, name="claim-list"),
     path("documents/<slug:slug>/claims/", views.claim_list, name="document-claims"),
     path("documents/<slug:slug>/", views.document_detail, name="document-detail"),
+    path(
+        "documents/<slug:slug>/parts/<int:number>/",
+        views.document_part,
+        name="document-part",
+    ),
+    path("documents/<slug:slug>/index/", views.document_index, name="document-index"),
     path("snapshots/<int:pk>/", views.snapshot_text, name="snapshot-text"),
     path(
         "documents/<slug:slug>/versions/<int:number>/",

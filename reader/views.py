@@ -2,7 +2,7 @@
 
 import json
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from sources.models import Snapshot
 
 from .csp import content_security_policy
 from .pages import (
+    ReaderDocument,
     ReaderFilters,
     claim_for_page,
     claim_index,
@@ -71,6 +72,49 @@ def document_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def requested_part(query) -> int:
+    """The part asked for by `?part=N`; anything but a whole number is the first part."""
+    try:
+        return int(query.get("part", "1"))
+    except ValueError:
+        return 1
+
+
+def part_links(request: HttpRequest, page: ReaderDocument) -> dict:
+    """The addresses of the section menu's entries and, in a text of several parts, of the
+    parts before and after the one shown, keeping the reader's filters: they work
+    without JavaScript."""
+    if not page.is_in_parts:
+        return {"sections": [(block, f"#{block.heading_id}") for block in page.section_menu]}
+    query = request.GET.copy()
+    for name in ("part", "claim"):
+        query.pop(name, None)
+
+    def address(number: int) -> str:
+        query["part"] = str(number)
+        return f"?{query.urlencode()}"
+
+    number = page.part.number
+    return {
+        "previous": address(number - 1) if number > 1 else "",
+        "next": address(number + 1) if number < len(page.parts) else "",
+        "sections": [
+            (block, f"{address(block.part)}#{block.heading_id}") for block in page.section_menu
+        ],
+    }
+
+
+def load_document(request: HttpRequest, slug: str) -> tuple[Document, ReaderDocument]:
+    document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
+    page = reader_document(
+        document,
+        request.user,
+        part=requested_part(request.GET),
+        claim_key=request.GET.get("claim", ""),
+    )
+    return document, page
+
+
 @require_safe
 @gzip_page  # the text and its claim spans compress about eightfold; no secrets in them
 @content_security_policy
@@ -79,25 +123,64 @@ def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     The claims' details are not in the page: reader.js fetches one claim's panel
     (claim_panel below) when it is selected, so the page grows with the text and its
-    claims, not with their evidence.
+    claims, not with their evidence. A long text comes in parts (reader/parts.py): the
+    page shows one (`?part=N`, or `?claim=KEY` for the part holding that claim) with links
+    to the others; reader.js then loads the index of every claim (document_index) and the
+    next parts as the reader scrolls (document_part).
     """
-    document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
-    page = reader_document(document, request.user)
+    document, page = load_document(request, slug)
     filters = ReaderFilters.from_query(request.GET)
     matching, total = page.apply_filters(filters)
+    links = part_links(request, page)
     return render(
         request,
         "reader/document_detail.html",
         {
             "document": document,
             "page": page,
-            "claim_index": claim_index(page.claims),
+            "claim_index": None if page.is_in_parts else claim_index(page.rows),
             "text_html": document_text_html(page),
+            "part_links": links,
+            "section_menu": links["sections"],
             "filters": filters,
             "matching": matching,
             "total": total,
             "can_see_unpublished": page.can_see_unpublished,
         },
+    )
+
+
+@require_safe
+@gzip_page
+@content_security_policy
+def document_part(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """One part of a document's text as an HTML fragment, for reader.js to add to the page;
+    the reader's filters (same query as the page) dim the claims they leave out."""
+    document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
+    page = reader_document(document, request.user, part=number)
+    if page.part.number != number:
+        raise Http404(f"This document's text has {len(page.parts)} part(s), not {number}.")
+    page.apply_filters(ReaderFilters.from_query(request.GET))
+    return HttpResponse(document_text_html(page))
+
+
+@require_safe
+@gzip_page
+def document_index(request: HttpRequest, slug: str) -> JsonResponse:
+    """The index of every claim of a text in parts, for reader.js (see claim_index):
+    `{"parts": N, "claims": [[key, ..., part], ...]}`. With `?find=words`, only the keys of
+    the claims whose text holds every word, in text order: `{"find": ..., "found": [...]}`
+    (searched on the server over the whole text, not only the parts the page has loaded).
+    """
+    document = get_object_or_404(Document.objects.visible_to(request.user), slug=slug)
+    page = reader_document(document, request.user)
+    if "find" in request.GET:
+        filters = ReaderFilters(text=ReaderFilters.from_query(request.GET).text)
+        page.apply_filters(filters)
+        found = [row.key for row in page.rows if row.matching]
+        return JsonResponse({"find": filters.text, "found": found})
+    return JsonResponse(
+        {"parts": len(page.parts), "claims": claim_index(page.rows, with_parts=True)}
     )
 
 

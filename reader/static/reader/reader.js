@@ -6,6 +6,12 @@
  * type, verdict, topics, counter-sources, host, public). A claim's details are fetched
  * when it is selected, as an HTML fragment the server rendered and escaped
  * (/documents/<slug>/claims/<key>/panel/), so the page does not grow with the evidence.
+ * A long text comes in parts (data-parts on the article): the page holds one part, and
+ * the index of every claim is fetched (data-index-url, with each claim's part). The next
+ * part is fetched (/documents/<slug>/parts/<n>/) as the reader nears the end of the text,
+ * the previous one on request; a claim, section or #Cnnn link in a part not on the page
+ * fetches that part. Words are then found by the server over the whole text (index
+ * ?find=), not only in the parts loaded.
  * Plain ES2017, no dependencies; the only requests go to the same site.
  */
 (function () {
@@ -17,9 +23,12 @@
   var panelBody = document.getElementById("panel-body");
   var text = document.getElementById("document-text");
   var indexData = document.getElementById("claim-index");
-  if (!panel || !panelBody || !text || !indexData) {
+  var indexUrl = text && text.dataset.indexUrl;
+  if (!panel || !panelBody || !text || !(indexData || indexUrl)) {
     return;
   }
+  var inParts = !indexData; // the text comes in parts; the index is fetched
+  var partCount = Number(text.dataset.parts || "1");
   var claimsUrl = panel.dataset.claimsUrl;
   var closeButton = panel.querySelector("[data-action='close']");
   var position = document.getElementById("panel-position");
@@ -29,21 +38,54 @@
 
   var order = [];
   var byKey = {};
-  JSON.parse(indexData.textContent).forEach(function (row) {
-    order.push(row[0]);
-    byKey[row[0]] = {
-      type: row[1], verdict: row[2], topics: row[3] ? row[3].split(" ") : [],
-      counter: row[4] === 1, host: row[5], isPublic: row[6] === 1,
-    };
-  });
+  function readIndex(rows) {
+    rows.forEach(function (row) {
+      order.push(row[0]);
+      byKey[row[0]] = {
+        type: row[1], verdict: row[2], topics: row[3] ? row[3].split(" ") : [],
+        counter: row[4] === 1, host: row[5], isPublic: row[6] === 1, part: row[7] || 1,
+      };
+    });
+  }
+
+  function getText(url, accept) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: accept } }).then(
+      function (response) {
+        if (!response.ok) {
+          throw new Error("the server answered " + response.status);
+        }
+        return response.text();
+      }
+    );
+  }
+
+  /* Resolved once the index of every claim is known (at once, unless the text is in parts). */
+  var ready;
+  if (indexData) {
+    readIndex(JSON.parse(indexData.textContent));
+    ready = Promise.resolve();
+  } else {
+    ready = getText(indexUrl, "application/json").then(function (body) {
+      readIndex(JSON.parse(body).claims);
+    });
+    ready.catch(function (error) {
+      document.getElementById("match-count").textContent =
+        "The index of the claims could not be loaded (" + error.message +
+        "): filters and Previous / Next work once the page is loaded again.";
+    });
+  }
 
   var spans = {};
-  Array.prototype.forEach.call(text.querySelectorAll(".claim[data-key]"), function (el) {
-    (spans[el.dataset.key] = spans[el.dataset.key] || []).push(el);
-  });
+  function addSpans(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".claim[data-key]"), function (el) {
+      (spans[el.dataset.key] = spans[el.dataset.key] || []).push(el);
+    });
+  }
+  addSpans(text);
 
   var current = null;
   var matching = null; // keys matching the filters, in text order; null when no filter is set
+  var matchingKeys = null; // the same as a set (.all when no filter is set), once filtered
   var fragments = {}; // key -> HTML of its panel, once fetched
   var request = 0; // the latest selection; an older answer arriving late is dropped
 
@@ -147,6 +189,25 @@
 
   function open(key, options) {
     options = options || {};
+    var entry = byKey[key];
+    if (inParts && entry && !spansOf(key).length && !partElement(entry.part)) {
+      var ticket = ++request;
+      message("Loading the part of the text holding claim " + key + "…");
+      showPart(entry.part).then(
+        function () {
+          if (ticket === request) {
+            open(key, options);
+          }
+        },
+        function (error) {
+          if (ticket === request) {
+            message("The part of the text holding claim " + key + " could not be loaded (" +
+              error.message + "). Select it again to retry.");
+          }
+        }
+      );
+      return;
+    }
     deselect();
     current = key;
     panel.classList.add("is-open");
@@ -281,19 +342,206 @@
     }
   });
 
-  /* A #fragment names a claim unless it is the id of something else (#main, #section-2). */
+  /* A #fragment names a claim unless it is the id of something else (#main, #section-2),
+   * or a section of a part not on the page (the section menu knows its part). */
   function claimInHash() {
     var key = keyFromHash();
     var el = key && document.getElementById(key);
-    return key && !(el && !el.dataset.key) ? key : "";
+    return key && !(el && !el.dataset.key) && !sectionLink(key) ? key : "";
   }
 
   window.addEventListener("hashchange", function () {
     var key = claimInHash();
     if (key && key !== current) {
-      open(key);
+      ready.then(function () { open(key); });
+    } else if (!key) {
+      goToSection(keyFromHash());
     }
   });
+
+  /* --- A text in parts ------------------------------------------------------------------ */
+
+  var partsUrl = text.dataset.partsUrl;
+  var loading = {}; // part number -> the promise of its arrival
+  var topNav = document.querySelector(".part-nav-top");
+  var bottomNav = document.querySelector(".part-nav-bottom");
+  var partPosition = document.getElementById("part-position");
+
+  function partElement(number) {
+    return text.querySelector('.doc-part[data-part="' + number + '"]');
+  }
+
+  function shownParts() {
+    return Array.prototype.map.call(text.querySelectorAll(".doc-part"), function (el) {
+      return Number(el.dataset.part);
+    });
+  }
+
+  /* The address of a part's page (no JavaScript needed), with the reader's filters. */
+  function partPage(number) {
+    var params = new URLSearchParams(location.search);
+    params.delete("claim");
+    params.set("part", String(number));
+    return "?" + params.toString();
+  }
+
+  function partLink(number, className, words) {
+    var link = document.createElement("a");
+    link.className = "part-link " + className;
+    link.href = partPage(number);
+    link.dataset.part = String(number);
+    link.rel = className === "part-next" ? "next" : "prev";
+    link.textContent = words;
+    return link;
+  }
+
+  /* The links and words around the text, after parts came or went. */
+  function updatePartNav() {
+    var shown = shownParts();
+    var first = Math.min.apply(null, shown);
+    var last = Math.max.apply(null, shown);
+    partPosition.textContent = "A long text, in " + partCount + " parts: " +
+      (first === last ? "this is part " + first : "parts " + first + " to " + last + " are shown") +
+      (last < partCount ? ", and the next parts follow as you scroll" : "") +
+      ". The section menu reaches every part.";
+    var previous = topNav.querySelector(".part-previous");
+    if (previous) {
+      previous.remove();
+    }
+    if (first > 1) {
+      topNav.appendChild(partLink(first - 1, "part-previous",
+        "\u2191 Previous part (" + (first - 1) + " of " + partCount + ")"));
+    }
+    var end = last < partCount
+      ? partLink(last + 1, "part-next", "Next part (" + (last + 1) + " of " + partCount + ") \u2193")
+      : document.createElement("p");
+    if (last >= partCount) {
+      end.className = "part-end";
+      end.textContent = "End of the text.";
+    }
+    bottomNav.replaceChildren(end);
+  }
+
+  /* Dim a part's claims as the filters say (the server dimmed them already for the filters
+   * in the address; the reader may have changed them since). */
+  function dim(root) {
+    if (!matchingKeys) {
+      return;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll(".claim[data-key]"), function (el) {
+      el.classList.toggle("is-dimmed", !matchingKeys.all && !matchingKeys.has(el.dataset.key));
+    });
+  }
+
+  /* Put part `number` on the page: after or before the parts shown when it is next to
+   * them, else in their place. Resolves once it is there. */
+  function showPart(number) {
+    if (partElement(number)) {
+      return Promise.resolve();
+    }
+    if (!loading[number]) {
+      loading[number] = getText(partsUrl + number + "/" + location.search, "text/html").then(
+        function (html) {
+          delete loading[number];
+          insertPart(number, html);
+        },
+        function (error) {
+          delete loading[number];
+          throw error;
+        }
+      );
+    }
+    return loading[number];
+  }
+
+  function insertPart(number, html) {
+    if (partElement(number)) {
+      return; // it came another way meanwhile
+    }
+    var holder = document.createElement("template");
+    holder.innerHTML = html; // the server's own escaped fragment
+    var part = holder.content.querySelector(".doc-part");
+    var shown = shownParts();
+    if (number === Math.max.apply(null, shown) + 1) {
+      text.appendChild(part);
+    } else if (number === Math.min.apply(null, shown) - 1) {
+      // Keep what the reader is looking at where it is, above the part added.
+      var anchor = text.firstElementChild;
+      var before = anchor.getBoundingClientRect().top;
+      text.insertBefore(part, anchor);
+      window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+    } else {
+      text.replaceChildren(part);
+      spans = {};
+      history.replaceState(null, "", partPage(number) + location.hash);
+    }
+    addSpans(part);
+    dim(part);
+    updatePartNav();
+  }
+
+  function loadNextPart() {
+    var last = Math.max.apply(null, shownParts());
+    if (last >= partCount || loading[last + 1]) {
+      return;
+    }
+    showPart(last + 1).then(function () {
+      // A short part may leave the end in view: keep going while it is.
+      if (bottomNav.getBoundingClientRect().top < window.innerHeight + 1200) {
+        loadNextPart();
+      }
+    }, function () {}); // the "Next part" link is still there to follow
+  }
+
+  /* The section menu's entry for #section-n, in a text in parts. */
+  function sectionLink(id) {
+    if (!inParts || !id) {
+      return null;
+    }
+    return document.querySelector('.section-menu a[data-part][href$="#' + CSS.escape(id) + '"]');
+  }
+
+  /* Bring section `id` (or, with no id, the start of part `number`) into view. */
+  function goTo(number, id) {
+    return showPart(number).then(function () {
+      var target = id ? document.getElementById(id) : partElement(number);
+      if (target) {
+        target.scrollIntoView();
+      }
+    });
+  }
+
+  function goToSection(id) {
+    var link = sectionLink(id);
+    if (link && !document.getElementById(id)) {
+      goTo(Number(link.dataset.part), id);
+    }
+  }
+
+  if (inParts) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-part]");
+      if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+        return;
+      }
+      event.preventDefault();
+      var id = link.hash ? link.hash.slice(1) : "";
+      goTo(Number(link.dataset.part), id).then(function () {
+        if (id) {
+          history.replaceState(null, "", location.pathname + location.search + "#" + id);
+        }
+      }, function () {
+        location.href = link.href; // the server shows that part
+      });
+    });
+    if ("IntersectionObserver" in window) {
+      new IntersectionObserver(function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) {
+          loadNextPart();
+        }
+      }, { rootMargin: "0px 0px 1200px 0px" }).observe(bottomNav);
+    }
+  }
 
   /* --- Filters and finding words ----------------------------------------------------- */
 
@@ -320,8 +568,41 @@
     if (!words.length) {
       return true;
     }
+    if (inParts) {
+      return serverFound.keys !== null && serverFound.keys.has(key);
+    }
     var own = textOf(key);
     return words.every(function (word) { return own.indexOf(word) !== -1; });
+  }
+
+  /* In a text in parts, the keys of the claims holding the words, found by the server. */
+  var serverFound = { words: "", keys: null };
+
+  function findOnServer(words) {
+    if (!inParts || !words || serverFound.words === words) {
+      return Promise.resolve();
+    }
+    return getText(indexUrl + "?find=" + encodeURIComponent(words), "application/json").then(
+      function (body) {
+        serverFound = { words: words, keys: new Set(JSON.parse(body).found) };
+      }
+    );
+  }
+
+  /* Apply the filters once the index (and, for words in a text in parts, the server's
+   * answer) is here; at once when the text is whole, as before parts existed. */
+  function refilter(updateUrl) {
+    if (!inParts) {
+      applyFilters(updateUrl);
+      return Promise.resolve();
+    }
+    return ready.then(function () {
+      return findOnServer(readFilters().find);
+    }).then(function () {
+      applyFilters(updateUrl);
+    }, function (error) {
+      count.textContent = "The claims could not be filtered (" + error.message + ").";
+    });
   }
 
   function applyFilters(updateUrl) {
@@ -339,6 +620,8 @@
       });
     });
     matching = active ? found : null;
+    matchingKeys = new Set(found);
+    matchingKeys.all = !active;
     var n = found.length;
     var strong = document.createElement("strong");
     strong.textContent = String(n);
@@ -363,15 +646,16 @@
   if (form) {
     form.addEventListener("change", function (event) {
       if (event.target.name !== "find") {
-        applyFilters(true);
+        refilter(true);
       }
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      applyFilters(true);
-      if (matching && matching.length) {
-        open(matching[0], { updateHash: true }); // "1 of N matches"
-      }
+      refilter(true).then(function () {
+        if (matching && matching.length) {
+          open(matching[0], { updateHash: true }); // "1 of N matches"
+        }
+      });
     });
     var clear = form.querySelector(".clear-filters");
     if (clear) {
@@ -382,10 +666,10 @@
         form.elements.topic.value = "";
         form.elements.counter.checked = false;
         form.elements.find.value = "";
-        applyFilters(true);
+        refilter(true);
       });
     }
-    applyFilters(false);
+    refilter(false);
     var box = document.getElementById("filters-box");
     if (box && !matching && window.matchMedia("(max-width: 40em)").matches) {
       box.open = false; // on a phone the text comes first; the filters are one tap away
@@ -395,7 +679,11 @@
   /* --- A #Cnnn link opens that claim (or says why it cannot) -------------------------- */
 
   var initial = claimInHash();
-  if (initial) {
+  if (initial && !inParts) {
     open(initial, { focus: false }); // the page has just loaded: leave focus where it starts
+  } else if (initial) {
+    ready.then(function () { open(initial, { focus: false }); });
+  } else {
+    goToSection(keyFromHash());
   }
 })();
