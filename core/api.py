@@ -109,7 +109,11 @@ class ConditionalWriteMixin:
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        data = self.get_serializer(instance).data
+        return self.with_etag(request, self.get_serializer(instance).data)
+
+    @staticmethod
+    def with_etag(request, data) -> Response:
+        """A detail's answer with its ETag, or 304 when the client holds that version."""
         etag = etag_of(data)
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})

@@ -13,6 +13,7 @@ serializer (tests/claims/test_lean.py checks that both give the same JSON).
 
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from core.search import SEARCH_HIT_FIELDS, SearchHitSerializer, snippet_of
@@ -153,6 +154,17 @@ def row_queryset(queryset, plan, user, *, extra: tuple[str, ...] = ()):
     )
     rows.count_queryset = queryset  # counted without the joins of the shown columns
     return rows
+
+
+def detail_row(queryset, plan, user, pk) -> dict | None:
+    """One claim's row for its detail (the list's columns and its quote selectors cut by
+    the database), or None when `pk` names no claim of `queryset`."""
+    selectors = ("quote_exact", "quote_prefix", "quote_suffix")
+    rows = row_queryset(queryset.with_quote_context(), plan, user, extra=selectors)
+    try:
+        return rows.filter(pk=pk).first()
+    except (TypeError, ValueError, ValidationError):
+        return None  # not a claim id at all: a 404, as the serializer path answers
 
 
 def represent(rows: list[dict], plan, absolute=None) -> list[dict]:
