@@ -224,6 +224,15 @@ def test_a_claim_in_a_later_part_is_reached_from_its_key(client, long_text):
     assert 'id="C00001"' in first and 'class="doc-part" id="part-1"' in first
 
 
+def test_the_claim_page_links_to_the_part_holding_the_claim(client, long_text):
+    """Without JavaScript the server cannot see #KEY: the link names the claim to the
+    server too (?claim=KEY), which shows the part holding it."""
+    html = client.get(reverse("reader:claim-detail", args=[long_text.slug, "C04498"])).content
+    link = f"{detail_url(long_text.slug)}?claim=C04498#C04498"
+    assert f'href="{link}"'.encode() in html
+    assert b'id="C04498"' in client.get(link.split("#")[0]).content
+
+
 @pytest.mark.parametrize(("query", "shown"), [("?part=2", 2), ("?part=x", 1), ("?part=-4", 1)])
 def test_a_part_is_chosen_by_number_and_a_bad_number_is_no_error(client, long_text, query, shown):
     html = client.get(detail_url(long_text.slug) + query).content.decode()
