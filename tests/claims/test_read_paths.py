@@ -12,6 +12,7 @@ from rest_framework.test import APIRequestFactory
 from claims.api import lean
 from claims.api.serializers import ClaimDetailSerializer, ClaimSerializer
 from claims.models import Claim, Topic
+from core.db_statistics import refresh_planner_statistics
 from tests.factories import (
     ClaimFactory,
     DocumentFactory,
@@ -232,3 +233,24 @@ def test_the_lean_detail_is_the_serializers_json(who, anonymous_client, curator_
     expected_status = 404 if who == "anonymous" else 200
     assert client.get(f"/api/claims/{hidden[0].pk}/").status_code == expected_status
     assert client.get("/api/claims/not-a-number/").status_code == 404
+
+
+def test_a_deep_page_reads_its_ids_first_and_gives_the_same_rows(anonymous_client):
+    """Page 3 by offset: the same claims, in the same order, as that stretch of one long
+    page; its ids are read first from the index of public claims in list order."""
+    varied_corpus(24)
+    refresh_planner_statistics()  # as after an import: the planner knows the table
+    whole = anonymous_client.get("/api/claims/", {"page_size": 100}).json()["results"]
+    assert len(whole) == 16
+    with CaptureQueriesContext(connection) as queries:
+        third = anonymous_client.get("/api/claims/", {"page_size": 5, "page": 3}).json()
+    assert third["results"] == whole[10:15]
+    data = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    ids_query = data[1]  # after the count: the page's ids, then their rows
+    assert ids_query.startswith('SELECT "claims_claim"."id"') and "JOIN" not in ids_query
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + ids_query)
+            plan = " ".join(row[-1] for row in cursor.fetchall())
+        assert "claims_claim_public_order" in plan, plan
+    assert len(data) == 5  # count, ids, rows, topics, evidence
