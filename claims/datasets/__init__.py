@@ -10,8 +10,12 @@ module each:
 - reading.py: a file read as a stream, one object at a time, to entries with their place,
   natural keys and references to rows;
 - checks.py: fields, values, references, model validation;
-- importing.py: `dataset_import`, each entry checked and written as it is read, in one
+- importing.py: `dataset_import`, entries read as a stream and written in batches, in one
   transaction, nothing kept unless all of it is valid, one history entry per row written;
+- batches.py: a batch checked as one by one, with a few queries per model, and written in
+  bulk (rows, links, history);
+- writing.py: one entry written on its own: a batch that cannot be written in bulk is
+  written again this way, so each problem names its object and field;
 - exporting.py: `write_dataset` / `dataset_export`, streamed, a dataset that imports back
   byte for byte, or only what an anonymous reader may see (`published_only`);
 - database.py: a database not migrated is refused with a sentence.

@@ -1,49 +1,44 @@
 """Importing a dataset: every entry checked, then written in one transaction, all or nothing.
 
-Rows are saved as loaddata saves them (raw: the dataset's timestamps are kept) and each
-gets one history entry, recorded through django-simple-history's own API.
+Entries are read as a stream and written in batches (batches.py): a few thousand at a time,
+checked as one by one, written in bulk. A batch with any problem is rolled back and written
+again one object at a time (writing.py), so each problem names its object and field. Rows
+are saved as loaddata saves them (raw: the dataset's timestamps are kept) and each gets one
+history entry, recorded through django-simple-history's own API.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models, transaction
-from simple_history.exceptions import NotHistoricalModelError
-from simple_history.utils import get_history_manager_for_model
+from django.db import DatabaseError, transaction
 
+from core import data_version
 from core.db_statistics import refresh_planner_statistics
 
-from ..models import Document, Evidence
-from .checks import check_fields, validate
+from .batches import BATCH_ENTRIES, BatchRefused, has_long_text, import_batch
 from .database import refuse_unmigrated_database
 from .problems import DatasetError, Problem
 from .reading import Entry, RowCache, read_dataset
-from .registry import DATASET_MODELS, LOCAL_FIELDS, Person
+from .registry import DATASET_MODELS, Person
+from .writing import ImportReport, import_entry
 
-TIMESTAMP_FIELDS = ("created_at", "updated_at")
-HISTORY_REASON = "dataset import"
+__all__ = ["ImportReport", "dataset_import"]
+
+# Told how far the import is: bytes of the files read so far, objects read so far.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
-class ImportReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
+class ImportState:
+    """What an import has done so far, and what it carries from one batch to the next."""
 
-    def count(self, bucket: dict, label: str):
-        bucket[label] = bucket.get(label, 0) + 1
-
-    def __str__(self):
-        def total(bucket):
-            return sum(bucket.values())
-
-        return (
-            f"{total(self.created)} created, {total(self.updated)} updated, "
-            f"{total(self.unchanged)} unchanged"
-        )
+    user: object = None
+    report: ImportReport = field(default_factory=ImportReport)
+    cache: RowCache = field(default_factory=RowCache)
+    problems: list[Problem] = field(default_factory=list)
+    waiting: list[Entry] = field(default_factory=list)
 
 
 def dataset_import(
@@ -52,42 +47,90 @@ def dataset_import(
     raw: bytes | None = None,
     user=None,
     map_users: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Validate and import dataset files (or raw bytes) in one transaction; all or nothing.
 
-    The files are read as streams and each object is written as it is read; an object that
+    The files are read as streams and written in batches as they are read; an object that
     refers to one later in the file waits for it. Every row written gets a history record
     naming `user` (if given) and the import. `map_users` renames the dataset's people
     (old username -> new), e.g. onto the local accounts of the people who did the work.
+    `progress`, if given, is told after each batch how many bytes and objects were read.
     """
     refuse_unmigrated_database()
-    report, cache, seen = ImportReport(), RowCache(), SeenKeys()
-    problems: list[Problem] = []
-    waiting: list[Entry] = []
+    state, seen = ImportState(user=user), SeenKeys()
+    read = [0, 0]  # bytes, objects
+
+    def count_bytes(size: int) -> None:
+        read[0] += size
+
     with transaction.atomic():
+        batch: list[Entry] = []
         for number, (source, name) in enumerate(dataset_sources(paths, raw)):
-            for item in read_dataset(source, name=name):
+            for item in read_dataset(source, name=name, on_read=count_bytes):
+                read[1] += 1
                 if isinstance(item, Problem):
-                    problems.append(item)
+                    state.problems.append(item)
                     continue
                 rename_people(item, map_users or {})
                 duplicate = seen.add(item, number)
                 if duplicate is not None:
-                    problems.append(duplicate)
+                    state.problems.append(duplicate)
                     continue
-                entry_problems = import_entry(item, report, cache, user)
-                if entry_problems and all(problem.unresolved for problem in entry_problems):
-                    waiting.append(item)  # it refers to an object further on
+                if has_long_text(item):
+                    # A batch of its own: its text is held in a few copies while it is
+                    # parsed, checked and stored, and a batch's rows are not held alongside.
+                    import_in_batch(batch, state)
+                    import_in_batch([item], state)
+                    batch = []
                 else:
-                    record(item, entry_problems, cache, problems)
-        problems += import_waiting(waiting, report, cache, user)
-        if problems:
+                    batch.append(item)
+                if not batch or len(batch) >= BATCH_ENTRIES:
+                    import_in_batch(batch, state)
+                    batch = []
+                    if progress is not None:
+                        progress(*read)
+        import_in_batch(batch, state)
+        state.problems += import_waiting(state.waiting, state.report, state.cache, user)
+        if progress is not None:
+            progress(*read)
+        if state.problems:
             transaction.set_rollback(True)
-    if problems:
-        raise DatasetError(problems)
+        elif state.report.written:
+            data_version.bump()  # raw saves leave it to the importer: once, on commit
+    if state.problems:
+        raise DatasetError(state.problems)
     # The tables may have grown tenfold: let the planner know (core/db_statistics.py).
     refresh_planner_statistics(models=DATASET_MODELS)
-    return report
+    return state.report
+
+
+def import_in_batch(entries: list[Entry], state: ImportState) -> None:
+    """Write a batch in bulk; if it has any problem, roll it back and write it one object at
+    a time, which names every problem."""
+    if not entries:
+        return
+    try:
+        # A savepoint: an error inside rolls the batch back and leaves the import usable.
+        with transaction.atomic():
+            report, waiting = import_batch(entries, state.cache, state.user)
+    except (BatchRefused, DatabaseError):
+        state.cache.forget_rows()  # the rows it wrote are gone
+        import_one_by_one(entries, state)
+    else:
+        state.report.add(report)
+        state.waiting += waiting
+    finally:
+        state.cache.unpin()
+
+
+def import_one_by_one(entries: list[Entry], state: ImportState) -> None:
+    for entry in entries:
+        entry_problems = import_entry(entry, state.report, state.cache, state.user)
+        if entry_problems and all(problem.unresolved for problem in entry_problems):
+            state.waiting.append(entry)  # it refers to an object further on
+        else:
+            record(entry, entry_problems, state.cache, state.problems)
 
 
 def dataset_sources(paths: Iterable[Path | str], raw: bytes | None) -> list[tuple]:
@@ -158,139 +201,4 @@ def rename_people(entry: Entry, map_users: dict[str, str]) -> None:
         is_person = model_field.many_to_one and model_field.related_model is Person
         if is_person and isinstance(value, list) and len(value) == 1 and value[0] in map_users:
             fields[model_field.name] = [map_users[value[0]]]
-
-
-def import_entry(entry: Entry, report: ImportReport, cache: RowCache, user=None) -> list[Problem]:
-    problems = check_fields(entry, cache)
-    if problems:
-        return problems
-    model, fields, key = entry.model, entry.fields, entry.natural_key
-    existing = cache.get(model, key)
-    savepoint = transaction.savepoint()
-    try:
-        instance, many_to_many = build_instance(entry, existing, cache)
-        fill_stored_values(instance, existing, fields)
-        validate(instance)  # the file's copy_kind too: an unknown kind is an error
-        if isinstance(instance, Evidence):
-            instance.copy_kind = instance.derive_copy_kind()  # then derived, as on save
-        if existing is not None and same_content(existing, instance, many_to_many):
-            report.count(report.unchanged, model._meta.label_lower)
-        else:
-            save_with_history(instance, many_to_many, created=existing is None, user=user)
-            cache.remember(instance, key)
-            bucket = report.updated if existing is not None else report.created
-            report.count(bucket, model._meta.label_lower)
-    except ValidationError as error:
-        transaction.savepoint_rollback(savepoint)
-        return [
-            Problem(entry.where, "; ".join(messages), name)
-            for name, messages in message_dict(error)
-        ]
-    except (DatabaseError, ValueError, TypeError, OverflowError) as error:
-        transaction.savepoint_rollback(savepoint)
-        return [Problem(entry.where, str(error).splitlines()[0][:300])]
-    transaction.savepoint_commit(savepoint)
-    return []
-
-
-def build_instance(entry: Entry, existing, cache: RowCache) -> tuple[models.Model, dict]:
-    """The model instance an entry describes (references resolved from the cache), and its m2m rows.
-
-    Django's deserializer would look every natural key up again; the cache has them.
-    """
-    values, many_to_many = {}, {}
-    for name, value in entry.fields.items():
-        model_field = entry.model._meta.get_field(name)
-        if model_field.many_to_many:
-            many_to_many[name] = [cache.get(model_field.remote_field.model, item) for item in value]
-        elif model_field.many_to_one:
-            values[name] = (
-                None if value is None else cache.get(model_field.remote_field.model, value)
-            )
-        else:
-            values[model_field.attname] = model_field.to_python(value)
-    instance = entry.model(**values)
-    if existing is not None:
-        # Found by natural key: validate and save as an update of that row.
-        instance.pk = existing.pk
-        instance._state.adding = False
-        instance._state.db = existing._state.db
-    return instance, many_to_many
-
-
-def fill_stored_values(instance, existing, given: dict) -> None:
-    """A dataset without timestamps keeps the stored ones (new rows get the model's default:
-    now); local fields keep the stored value (a person is linked to its local account)."""
-    if existing is not None:
-        for name in TIMESTAMP_FIELDS:
-            if name not in given and hasattr(existing, name):
-                setattr(instance, name, getattr(existing, name))
-    for name in LOCAL_FIELDS.get(type(instance), ()):
-        if existing is not None:
-            setattr(instance, name, getattr(existing, name))
-    if hasattr(instance, "link_local_account"):
-        instance.link_local_account()
-    if isinstance(instance, Document):
-        instance.body_sha256 = instance.body_sha256 or instance.compute_sha256()
-
-
-def same_content(existing, incoming, many_to_many: dict) -> bool:
-    """True when saving `incoming` over `existing` would change nothing a curator wrote."""
-    for model_field in existing._meta.concrete_fields:
-        if model_field.primary_key or model_field.name in TIMESTAMP_FIELDS:
-            continue
-        if model_field.value_from_object(existing) != model_field.value_from_object(incoming):
-            return False
-    for name, rows in many_to_many.items():
-        current = set(getattr(existing, name).values_list("pk", flat=True))
-        if current != {row.pk for row in rows}:
-            return False
-    return True
-
-
-def save_with_history(instance: models.Model, many_to_many: dict, *, created: bool, user) -> None:
-    """Save as loaddata does (raw: the dataset's timestamps are kept, and django-simple-history,
-    like every receiver that honours `raw`, records nothing), then record one history entry."""
-    instance.save_base(raw=True)
-    instance.skip_history_when_saving = True  # no extra entry per m2m change
-    for name, rows in many_to_many.items():
-        getattr(instance, name).set(rows)
-    del instance.skip_history_when_saving
-    record_history(instance, created=created, user=user)
-
-
-def record_history(instance: models.Model, *, created: bool, user) -> None:
-    """One history entry for a row the import wrote, with its many-to-many links as they stand.
-
-    The row's version is written by the model's history manager (bulk_history_create, the
-    API simple-history offers for writes that bypass save()); the links of the fields
-    simple-history tracks go into the version's own link table, as it records them itself.
-    """
-    try:
-        history = get_history_manager_for_model(type(instance))
-    except NotHistoricalModelError:
-        return  # people keep no history: a person is who did something, not a curated text
-    versions = history.bulk_history_create(
-        [instance],
-        update=not created,
-        default_user=user,
-        default_change_reason=HISTORY_REASON,
-    )
-    for version in versions or []:  # None when SIMPLE_HISTORY_ENABLED is off
-        for m2m_field in version._history_m2m_fields:
-            link_model = getattr(type(version), m2m_field.name).model
-            through = m2m_field.remote_field.through
-            links = through.objects.filter(**{m2m_field.m2m_field_name(): instance})
-            link_model.objects.bulk_create(
-                link_model(
-                    history=version,
-                    **{f.attname: getattr(link, f.attname) for f in through._meta.concrete_fields},
-                )
-                for link in links
-            )
-
-
-def message_dict(error: ValidationError):
-    if hasattr(error, "error_dict"):
-        return list(error.message_dict.items())
-    return [("", error.messages)]
+    entry.__dict__.pop("natural_key", None)  # read again from the renamed fields

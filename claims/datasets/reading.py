@@ -14,9 +14,11 @@ the reference resolves).
 import codecs
 import json
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
+from sys import intern
 from typing import BinaryIO
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -44,8 +46,9 @@ class Entry:
     def fields(self) -> dict:
         return self.data["fields"]
 
-    @property
+    @cached_property
     def natural_key(self) -> tuple:
+        # Read once (--map-user, renaming a person, forgets it: the key changes with the name).
         return natural_key_of(self.model, self.fields)
 
 
@@ -56,11 +59,17 @@ class ReadError(Exception):
         self.problem = problem
 
 
-def read_dataset(source: Path | str | bytes, *, name: str = "dataset") -> Iterator[Entry | Problem]:
+def read_dataset(
+    source: Path | str | bytes,
+    *,
+    name: str = "dataset",
+    on_read: Callable[[int], None] | None = None,
+) -> Iterator[Entry | Problem]:
     """The entries of a dataset file (a path) or of raw bytes, one at a time; a problem in
-    place of each object that is not an entry, and last, one for a file that cannot be read on."""
+    place of each object that is not an entry, and last, one for a file that cannot be read on.
+    `on_read` is told the size of each chunk of bytes read (for a progress bar)."""
     if isinstance(source, bytes):
-        yield from entries_of(BytesReader(source), name)
+        yield from entries_of(BytesReader(source), name, on_read)
         return
     path = Path(source)
     try:
@@ -69,7 +78,7 @@ def read_dataset(source: Path | str | bytes, *, name: str = "dataset") -> Iterat
         yield Problem(str(path), f"cannot be read ({error.strerror}).")
         return
     with stream:
-        yield from entries_of(stream, str(path))
+        yield from entries_of(stream, str(path), on_read)
 
 
 class BytesReader:
@@ -82,9 +91,9 @@ class BytesReader:
         return chunk
 
 
-def entries_of(stream: BinaryIO, name: str) -> Iterator[Entry | Problem]:
+def entries_of(stream: BinaryIO, name: str, on_read=None) -> Iterator[Entry | Problem]:
     try:
-        for index, item in JSONListReader(stream, name).items():
+        for index, item in JSONListReader(stream, name, on_read).items():
             yield entry_or_problem(item, index, name)
     except ReadError as error:
         yield error.problem
@@ -98,16 +107,20 @@ def entry_or_problem(item, index: int, name: str) -> Entry | Problem:
     model = MODEL_LABELS.get(label)
     if model is None:
         return Problem(where, f"unknown model {item.get('model')!r}.", "model")
-    key = natural_key_of(model, item["fields"])
-    return Entry(f"{where} {label} {describe_key(key)}", item, model, index)
+    # One copy of each field name for the whole import, not one per object read: a batch
+    # holds a few thousand objects.
+    item["fields"] = {intern(name): value for name, value in item["fields"].items()}
+    entry = Entry(f"{where} {label}", item, model, index)
+    entry.where += f" {describe_key(entry.natural_key)}"
+    return entry
 
 
 class JSONListReader:
     """The objects of a top-level JSON list, parsed one by one by json's raw_decode from a
     buffer that holds the current object (and grows only as far as that object needs)."""
 
-    def __init__(self, stream: BinaryIO, name: str):
-        self.stream, self.name = stream, name
+    def __init__(self, stream: BinaryIO, name: str, on_read=None):
+        self.stream, self.name, self.on_read = stream, name, on_read
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.parser = json.JSONDecoder()
         self.buffer, self.position = "", 0
@@ -129,6 +142,8 @@ class JSONListReader:
             at = self.bytes_read + error.start
             raise self.problem(f"is not UTF-8 text (invalid byte at position {at}).") from None
         self.bytes_read += len(chunk)
+        if self.on_read is not None:
+            self.on_read(len(chunk))
         self.eof = not chunk
         if not text:
             return not self.eof  # nothing new (a chunk ending inside a character): read on
@@ -208,7 +223,7 @@ def natural_key_of(model: type[models.Model], fields: dict) -> tuple:
     unsaved instance holding the entry's values as given (unchecked: a key of the wrong
     type still names the entry in messages)."""
     instance = model()
-    for model_field in model._meta.concrete_fields:
+    for model_field in key_fields(model):
         if model_field.many_to_one:
             reference = fields.get(model_field.name)
             setattr(instance, model_field.name, stand_in(model_field.related_model, reference))
@@ -219,6 +234,14 @@ def natural_key_of(model: type[models.Model], fields: dict) -> tuple:
     except (AttributeError, TypeError, ValueError):
         # A key part of the wrong type (checked, and said, field by field later).
         return tuple(fields.get(name) for name in SPECS[model].key)
+
+
+@cache
+def key_fields(model: type[models.Model]) -> list:
+    """The fields natural_key() reads: those the registry's key lookups start from (the
+    portability tests check that those lookups give natural_key())."""
+    names = {lookup.split("__", 1)[0] for lookup in SPECS[model].key}
+    return [f for f in model._meta.concrete_fields if f.name in names]
 
 
 def as_python(model_field, value):
@@ -260,6 +283,9 @@ class RowCache:
 
     def __init__(self):
         self.rows: OrderedDict[tuple, models.Model | None] = OrderedDict()
+        # The rows a batch of entries needs, fetched together (`prefetch`) and kept until the
+        # batch is written (`unpin`): as many as the batch has references, no more.
+        self.pinned: dict[tuple, models.Model | None] = {}
         # Natural keys of the dataset's objects that were refused, so references to them say so.
         self.refused: set[tuple[type, str]] = set()
 
@@ -269,6 +295,8 @@ class RowCache:
             hash(key)
         except TypeError:
             return None  # an object where a key belongs: no row has it
+        if (model, key) in self.pinned:
+            return self.pinned[(model, key)]
         if (model, key) in self.rows:
             self.rows.move_to_end((model, key))
         else:
@@ -285,7 +313,53 @@ class RowCache:
         return self.rows[(model, key)]
 
     def remember(self, row: models.Model, key: tuple) -> None:
-        self.store((type(row), as_key(key)), row)
+        cache_key = (type(row), as_key(key))
+        if cache_key in self.pinned:
+            self.pinned[cache_key] = row
+        self.store(cache_key, row)
+
+    def pin(self, row: models.Model, key: tuple) -> None:
+        """Keep a row for the rest of the batch only (a later batch fetches it again if it
+        needs it): the rows a batch writes would fill the lasting cache for nothing."""
+        self.pinned[(type(row), as_key(key))] = row
+
+    def prefetch(self, model, references, *, many_to_many: bool = False) -> None:
+        """Fetch the rows of `references` (natural keys) not cached yet, in one query, and
+        pin them (with `many_to_many`, their m2m rows too: an existing row is compared).
+
+        A key is fetched this way only when its parts are exactly as the database gives them
+        back (text for text, a number for a number): only then does "not among the rows
+        found" mean "not in the database". Any other key is looked up alone, by get().
+        """
+        wanted = set()
+        for reference in references:
+            key = as_key(reference)
+            if (model, key) in self.pinned:
+                continue
+            if (model, key) in self.rows:
+                self.rows.move_to_end((model, key))
+                self.pinned[(model, key)] = self.rows[(model, key)]
+            elif canonical_key(model, key):
+                wanted.add(key)
+        if not wanted:
+            return
+        parts = KEY_ANNOTATIONS[: len(row_key_parts(model))]
+        found = {
+            tuple(getattr(row, part) for part in parts): row
+            for row in rows_by_keys(model, wanted, many_to_many=many_to_many)
+        }
+        for key in wanted:
+            self.pinned[(model, key)] = found.get(key)
+            if found.get(key) is not None:
+                self.store((model, key), found[key])
+
+    def unpin(self) -> None:
+        self.pinned.clear()
+
+    def forget_rows(self) -> None:
+        """Forget every row (refusals stay): the rows a rolled-back batch wrote are gone."""
+        self.pinned.clear()
+        self.rows.clear()
 
     def store(self, cache_key: tuple, row: models.Model | None) -> None:
         self.rows[cache_key] = row
@@ -299,3 +373,57 @@ class RowCache:
 
     def was_refused(self, model, reference) -> bool:
         return (model, repr(as_key(reference))) in self.refused
+
+
+KEY_ANNOTATIONS = tuple(f"dataset_key_{i}" for i in range(8))
+
+
+def row_key_parts(model: type[models.Model]) -> tuple[str, ...]:
+    return SPECS[model].key
+
+
+def canonical_key(model: type[models.Model], key) -> bool:
+    """True when each part of `key` is what its field holds, as the database returns it."""
+    lookups = row_key_parts(model)
+    if not isinstance(key, tuple) or len(key) != len(lookups):
+        return False
+    for lookup, part in zip(lookups, key, strict=True):
+        model_field = final_field(model, lookup)
+        if not isinstance(model_field, KEY_FIELDS) or isinstance(part, bool):
+            return False
+        try:
+            value = model_field.to_python(part)
+        except Exception:  # any value a file may hold; get() says what it finds
+            return False
+        if type(value) is not type(part) or value != part:
+            return False
+    return True
+
+
+# Key parts compared exactly (a datetime key, as text, may name the same instant otherwise).
+KEY_FIELDS = (models.CharField, models.IntegerField)
+
+
+def final_field(model: type[models.Model], lookup: str):
+    *path, name = lookup.split("__")
+    for step in path:
+        model = model._meta.get_field(step).related_model
+    return model._meta.get_field(name)
+
+
+def rows_by_keys(model: type[models.Model], keys: set[tuple], *, many_to_many: bool):
+    """The rows whose natural key is among `keys`, each with its key parts annotated.
+
+    One query: each key part IN the values wanted (a superset when keys differ in several
+    parts), matched exactly by the caller.
+    """
+    lookups = row_key_parts(model)
+    rows = model._default_manager.filter(
+        **{f"{lookup}__in": {key[i] for key in keys} for i, lookup in enumerate(lookups)}
+    )
+    rows = rows.annotate(
+        **{KEY_ANNOTATIONS[i]: models.F(lookup) for i, lookup in enumerate(lookups)}
+    ).order_by()
+    if many_to_many:
+        rows = rows.prefetch_related(*(f.name for f in model._meta.many_to_many))
+    return rows

@@ -1,6 +1,9 @@
 """manage.py import_dataset FILE... [--map-user OLD=NEW]: validate a whole dataset and import
 it in one transaction; the people it names become people, never accounts."""
 
+import time
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -35,12 +38,17 @@ class Command(BaseCommand):
                 user = user_model.objects.get(username=user)
             except user_model.DoesNotExist as error:
                 raise CommandError(f"--user: no user named {user!r}.") from error
+        # A progress bar on a terminal only: never in a log or a pipe.
+        progress = ProgressBar(self.stderr, files) if self.stderr.isatty() else None
         try:
-            report = dataset_import(paths=files, user=user, map_users=mapping)
+            report = dataset_import(paths=files, user=user, map_users=mapping, progress=progress)
         except DatasetError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
             raise CommandError(str(error)) from error
+        finally:
+            if progress is not None:
+                progress.close()
         self.stdout.write(self.style.SUCCESS(f"Imported: {report}."))
 
 
@@ -54,3 +62,33 @@ def parse_mapping(pairs) -> dict[str, str]:
             raise CommandError(f"--map-user: {old.strip()!r} is mapped twice.")
         mapping[old.strip()] = new.strip()
     return mapping
+
+
+class ProgressBar:
+    """One line, redrawn after each batch: how much of the files is read, objects, rate."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, files):
+        self.stream, self.started, self.drawn = stream, time.monotonic(), False
+        self.total = sum(file_size(name) for name in files)
+
+    def __call__(self, done: int, objects: int) -> None:
+        share = min(done / self.total, 1.0) if self.total else 1.0
+        filled = round(share * self.WIDTH)
+        rate = objects / max(time.monotonic() - self.started, 1e-3)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {share:4.0%}  {objects:,} objects, {rate:,.0f}/s", ending="")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("")  # end the line the bar was drawn on
+
+
+def file_size(name: str) -> int:
+    try:
+        return Path(name).stat().st_size
+    except OSError:
+        return 0  # the import says why it cannot read it
