@@ -29,7 +29,7 @@ def next_claim_key(document: Document) -> str:
 
 
 def queue_rows(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    return claims.select_related("document", "assignee").defer("document__body", "document__notes")
+    return claims.select_related("document", "assignee").defer(*Document.without_text("document"))
 
 
 def my_queue(user) -> list[tuple[str, list[Claim]]]:

@@ -107,8 +107,20 @@ class Document(KeptOnRecord, TimeStampedModel):
     history = HistoricalRecords(excluded_fields=["body_sha256"])
     objects = DocumentManager()
 
+    # The text and the columns stored after it in the row. SQLite reaches a column only by
+    # reading through the ones before it, so a read of a document beside its claims that
+    # shows none of these defers all three (`Document.without_text()`); the whole 1.4 MB
+    # text of a long document was read for each row of a claims table otherwise.
+    TEXT_FIELDS = ("body", "body_sha256", "notes")
+
     class Meta:
         ordering = ["-published_on", "title"]
+
+    @classmethod
+    def without_text(cls, via: str = "") -> list[str]:
+        """The names to defer() for the text columns, through the relation `via` if given
+        (e.g. "document" for a claim's document)."""
+        return [f"{via}__{name}" if via else name for name in cls.TEXT_FIELDS]
 
     def __str__(self):
         return self.title

@@ -867,7 +867,7 @@ def claim_page(document: Document, claim: Claim, user) -> ClaimPage:
     visible = (
         Claim.objects.visible_to(user)
         .select_related("document")
-        .defer("document__body", "document__notes")
+        .defer(*Document.without_text("document"))
     )
     same_as = visible.filter(pk=claim.same_as_id).first() if claim.same_as_id is not None else None
     restatements = list(visible.filter(same_as=claim).order_by("document__title", "start"))
@@ -1010,7 +1010,7 @@ def table_claims(user, document: Document | None = None) -> QuerySet[Claim]:
     claims = (
         Claim.objects.visible_to(user)
         .select_related("document", "section")
-        .defer("document__body", "document__notes", "review_note")
+        .defer(*Document.without_text("document"), "review_note")
         .annotate(
             source_count=count_of(evidence.filter(stance=Stance.SUPPORTS), per="claim"),
             counter_source_count=count_of(evidence.filter(stance__in=COUNTER_STANCES), per="claim"),

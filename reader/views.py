@@ -219,8 +219,9 @@ def claim_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
     A claim the reader may not see is a 404, exactly like the API's.
     """
-    # Not the text: the claim's context is cut from it by the database (claim_for_page).
-    documents = Document.objects.visible_to(request.user).defer("body")
+    # Not the text (nor the columns stored after it, which SQLite reaches only by reading
+    # through it): the claim's context is cut from it by the database (claim_for_page).
+    documents = Document.objects.visible_to(request.user).defer(*Document.without_text())
     document = get_object_or_404(documents, slug=slug)
     claim = claim_for_page(document, key, request.user)
     if claim is None:

@@ -20,7 +20,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from .. import services
-from ..models import Claim
+from ..models import Claim, Document
 from ..research.claimreview import (
     CONTEXT,
     claim_review,
@@ -211,7 +211,7 @@ class ClaimResearchActions:
         candidates = Claim.objects.visible_to(request.user).select_related("document")
         found = similar_claims(
             claim,
-            candidates.defer("document__body", "document__notes"),
+            candidates.defer(*Document.without_text("document")),
             threshold=params.validated_data.get("threshold", DEFAULT_THRESHOLD),
             limit=params.validated_data.get("limit", DEFAULT_LIMIT),
         )
@@ -309,7 +309,7 @@ class DocumentClaimReviewAction:
             .reviewed()
             .filter(document=document)
             .with_related()
-            .defer("document__body", "document__notes")
+            .defer(*Document.without_text("document"))
             .order_by("start", "key")
         )
         return Response(claim_review_feed(document, claims, request.build_absolute_uri))

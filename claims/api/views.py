@@ -93,7 +93,7 @@ class ClaimViewSet(ClaimResearchActions, ClaimbaseModelViewSet):
             return queryset  # the list reads lean rows (list()); facets only count
         # The document body is large and nothing here shows it: a detail's selectors are
         # cut from it by the database (with_quote_context).
-        queryset = queryset.with_related().defer("document__body", "document__notes")
+        queryset = queryset.with_related().defer(*Document.without_text("document"))
         if self.detail:
             queryset = queryset.with_visible_same_as(self.request.user).with_quote_context()
         return queryset

@@ -266,3 +266,22 @@ def test_the_context_is_whole_sentences_either_side_cut_from_the_text(client, po
     # The text column only ever inside SUBSTR(...) / SUBSTRING(...), never selected whole.
     whole_text = re.compile(r'(?<!\()"claims_document"\."body"')
     assert [q["sql"] for q in queries if whole_text.search(q["sql"])] == []
+
+
+def test_pages_beside_a_document_never_read_its_text_columns(client, document):
+    """The claims table, a claim page and similar claims show a claim's document by its
+    title: they read neither the text nor the columns stored after it (SQLite reads
+    through the whole text to reach them)."""
+    claim = PublishedClaimFactory(document=document, key="C001")
+    text_columns = re.compile(
+        r'(?<!\()"claims_document"\."(body|body_sha256|notes)"'  # not inside SUBSTR(...)
+    )
+    for url in (
+        reverse("reader:claim-list"),
+        claim_url(claim),
+        f"/api/claims/{claim.pk}/similar/",
+        f"/api/claims/{claim.pk}/",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        assert [q["sql"] for q in queries if text_columns.search(q["sql"])] == [], url
