@@ -51,7 +51,9 @@ def test_queries_do_not_grow_with_the_objects_of_a_batch(tmp_path):
     large_inserts, large_queries = queries_to_import(large)
     assert Claim.objects.count() == 200 and Evidence.objects.count() == 200
     assert small_queries == large_queries, (small_queries, large_queries)
-    assert small_queries < 40, small_queries  # 203 objects; one by one took about 2,000
+    # 203 objects (one by one took about 2,000): a few queries per model, and planner
+    # statistics for the ten tables at the end.
+    assert small_queries < 60, small_queries
     assert large_inserts <= 30, large_inserts  # 403 rows and their 403 history entries
 
 
@@ -61,7 +63,7 @@ def test_more_objects_than_a_batch_take_a_few_queries_per_batch(tmp_path, monkey
     empty_database()
     inserts, queries = queries_to_import(path)
     assert Claim.objects.count() == 200 and Evidence.objects.count() == 200
-    assert queries <= 10 * 10, queries
+    assert queries <= 10 * 12 + 10, queries
     assert inserts <= 10 * 8, inserts
 
 
