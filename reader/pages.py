@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Substr
 
@@ -26,6 +25,7 @@ from claims.models import Claim, Correction, Document, Evidence, Section, Topic
 from claims.querysets import has_counter_sources
 from claims.research.facets import claim_facets
 from claims.research.similarity import similar_claims
+from core.pagination import CachedCountPaginator
 from core.querysets import count_of
 from core.search import search_snippet
 from core.visibility import PUBLIC_CLAIM_STATUSES, can_see_unpublished, is_public, visible_q
@@ -893,7 +893,9 @@ TABLE_FACET_SIZE = 12
 # Sortable columns: the value of `ordering` (prefix "-" to reverse) -> the rows' order.
 # The API's ordering names where it has them (key, claim_type, verdict, status, start).
 TABLE_ORDERINGS: dict[str, tuple[str, ...]] = {
-    "start": ("document__title", "document_id", "start", "id"),
+    # Position: by document, then place in it (the API's list order; no join, so a page is
+    # read down the index of public claims in this order instead of sorting them all).
+    "start": ("document_id", "start", "id"),
     "key": ("key", "document__title", "id"),
     "document": ("document__title", "document_id", "start", "id"),
     "section": ("section__label", "document_id", "start", "id"),
@@ -1056,7 +1058,8 @@ def claim_table(query, user, document: Document | None = None) -> ClaimTable:
         else:
             claims = claims.order_by(*TABLE_ORDERINGS["start"])
 
-    paginator = Paginator(claims, TABLE_PAGE_SIZE)
+    claims.ids_queryset = claims  # deep pages: ids first, then rows (core.pagination)
+    paginator = CachedCountPaginator(claims, TABLE_PAGE_SIZE)
     page = paginator.get_page((params.get("page") or ["1"])[0])
     search = (params.get("q") or [""])[0]
     rows = [

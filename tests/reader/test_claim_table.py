@@ -261,3 +261,20 @@ def test_the_table_costs_a_fixed_number_of_queries(client):
     # the document, the rows, their total, and the facets (claims.research.facets)
     assert count(3) == count(TABLE_PAGE_SIZE + 10) == 10
     assert count(4, "?q=sentence") == count(20, "?q=sentence")
+
+
+def test_a_later_page_shows_the_next_claims_in_document_order(client, corpus, monkeypatch):
+    """Pages past the first read their ids first (core.pagination), then their rows: the
+    same claims, in the same order, as the stretch of one long page."""
+    import reader.pages
+
+    whole = [(row.claim.document.slug, row.claim.key) for row in table_of(client, LIST)[0].rows]
+    assert whole == [
+        ("first", "C001"), ("first", "C002"), ("first", "C003"),
+        ("second", "C001"), ("second", "C002"),
+    ]  # fmt: skip
+    monkeypatch.setattr(reader.pages, "TABLE_PAGE_SIZE", 2)
+    pages = [table_of(client, f"{LIST}?page={n}")[0] for n in (1, 2, 3)]
+    shown = [(row.claim.document.slug, row.claim.key) for page in pages for row in page.rows]
+    assert shown == whole
+    assert pages[1].total == 5
