@@ -254,3 +254,19 @@ def test_a_deep_page_reads_its_ids_first_and_gives_the_same_rows(anonymous_clien
             plan = " ".join(row[-1] for row in cursor.fetchall())
         assert "claims_claim_public_order" in plan, plan
     assert len(data) == 5  # count, ids, rows, topics, evidence
+
+
+def test_the_evidence_list_is_read_in_its_order_down_an_index(anonymous_client):
+    """A page of evidence walks the index in the list's order; it does not sort every
+    public claim's evidence to show fifty."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan checked here is SQLite's")
+    varied_corpus(24)
+    refresh_planner_statistics()
+    with CaptureQueriesContext(connection) as queries:
+        assert anonymous_client.get("/api/evidence/").status_code == 200
+    page = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "claims_evidence"."id"'))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + page)
+        plan = " ".join(row[-1] for row in cursor.fetchall())
+    assert "claims_evidence_list_order" in plan and "TEMP B-TREE" not in plan, plan
