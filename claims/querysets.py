@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, Substr
 
-from core.querysets import count_of
+from core.querysets import cached_counts, count_of
 from core.search import HEADLINE_OPTIONS, SEARCH_CONFIG, fallback_filter, fts5_query
 from core.visibility import VisibleQuerySet, visible_q
 from sources.choices import Reliability
@@ -82,6 +82,12 @@ class DocumentQuerySet(VisibleQuerySet):
         claims = Claim.objects.visible_to(user).filter(document=OuterRef("pk"))
         return self.annotate(claim_count=count_of(claims, per="document"))
 
+    def claim_counts(self, ids: list[int], user=None) -> dict[int, int]:
+        """{document id: its claims this user may see}, for a page of documents (cached)."""
+        from .models import Claim
+
+        return cached_counts(Claim.objects.visible_to(user), per="document", ids=ids)
+
 
 class TopicQuerySet(VisibleQuerySet):
     def with_claim_counts(self, user=None):
@@ -91,6 +97,12 @@ class TopicQuerySet(VisibleQuerySet):
 
         claims = Claim.objects.visible_to(user).filter(topics=OuterRef("pk"))
         return self.annotate(claim_count=count_of(claims, per="topics"))
+
+    def claim_counts(self, ids: list[int], user=None) -> dict[int, int]:
+        """{topic id: the claims tagged with it this user may see}, for a page (cached)."""
+        from .models import Claim
+
+        return cached_counts(Claim.objects.visible_to(user), per="topics", ids=ids)
 
 
 class ClaimQuerySet(VisibleQuerySet):

@@ -103,3 +103,24 @@ def test_the_topic_admin_counts_only_visible_claims(tagged, db):
     response = client.get(reverse("admin:claims_topic_changelist"))
     row = next(topic for topic in response.context["cl"].result_list if topic.slug == "trade")
     assert row.claim_count == 1
+
+
+def test_cached_list_counts_stay_per_audience_and_order_by_count_still_works(
+    tagged, curator_client, anonymous_client, settings
+):
+    """The page's counts are cached per data version under their SQL: a curator's count
+    (drafts included) never answers a reader, and ordering by the count still counts in SQL."""
+    from tests.factories import TopicFactory
+
+    settings.CACHE_DERIVED_DATA = True
+
+    def counts(client, query=""):
+        rows = client.get(f"/api/topics/{query}").json()["results"]
+        return [(row["slug"], row["claim_count"]) for row in rows]
+
+    TopicFactory(slug="aid", name="Aid")
+    assert dict(counts(curator_client))["trade"] == 3
+    assert dict(counts(anonymous_client))["trade"] == 1
+    assert dict(counts(curator_client))["trade"] == 3
+    assert counts(anonymous_client, "?ordering=-claim_count")[0] == ("trade", 1)
+    assert counts(curator_client, "?ordering=claim_count")[-1] == ("trade", 3)
