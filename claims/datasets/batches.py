@@ -25,7 +25,7 @@ from simple_history.utils import get_change_reason_from_object, get_history_mana
 
 from ..models import Claim, Document, DocumentVersion, Evidence, Section
 from .checks import check_fields
-from .inserting import insert_rows
+from .inserting import allocate_ids, insert_rows, insert_values
 from .reading import Entry, RowCache, as_key
 from .registry import DATASET_MODELS, SPECS, Person
 from .writing import (
@@ -350,8 +350,7 @@ def write_history(
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     instances = [row.instance for row in rows]
-    versions = history_versions(history, instances, update=update, user=user)
-    insert_rows(history.model, versions, router.db_for_write(history.model))
+    versions = insert_history(history.model, instances, update=update, user=user)
     for m2m_field in getattr(history.model, "_history_m2m_fields", []):
         through = m2m_field.remote_field.through
         source = m2m_field.m2m_field_name() + "_id"
@@ -367,28 +366,54 @@ def write_history(
         link_model = getattr(history.model, m2m_field.name).model
         columns = [f.attname for f in through._meta.concrete_fields]
         link_model.objects.bulk_create(
-            link_model(history=version, **{name: getattr(link, name) for name in columns})
-            for instance, version in zip(instances, versions, strict=True)
-            for link in by_row.get(instance.pk, [])
+            link_model(
+                history_id=version.history_id, **{name: getattr(link, name) for name in columns}
+            )  # fmt: skip
+            for version in versions
+            for link in by_row.get(version.row_id, [])
         )
 
 
-def history_versions(history, instances: list[models.Model], *, update: bool, user) -> list:
-    """The history entries of `instances`, unsaved, built exactly as simple-history's
-    HistoryManager.bulk_history_create builds them (the API one-by-one writing uses; a test
-    compares the two), to be inserted with the rows' own fast insert."""
-    history_model = history.model
-    return [
-        history_model(
-            history_date=getattr(instance, "_history_date", timezone.now()),
-            history_user=getattr(
-                instance,
-                "_history_user",
-                user or history_model.get_default_history_user(instance),
-            ),
-            history_change_reason=get_change_reason_from_object(instance) or HISTORY_REASON,
-            history_type="~" if update else "+",
-            **{f.attname: getattr(instance, f.attname) for f in history_model.tracked_fields},
+def insert_history(history_model, instances: list[models.Model], *, update: bool, user) -> list:
+    """Insert the history entries of `instances`, with the values simple-history's
+    HistoryManager.bulk_history_create gives them (the API one-by-one writing uses; a test
+    compares the two), without building a model instance per entry. Returns each entry's
+    (id, instance), for the links of its many-to-many fields."""
+    using = router.db_for_write(history_model)
+    ids = allocate_ids(history_model, len(instances), using)
+    tracked = [f.attname for f in history_model.tracked_fields]
+    extra = {
+        "history_id": None,
+        "history_date": None,
+        "history_user_id": None,
+        "history_change_reason": None,
+        "history_type": "~" if update else "+",
+    }
+    fields = [f for f in history_model._meta.concrete_fields if not getattr(f, "generated", False)]
+    columns = {f.attname for f in fields}
+    if columns != {*tracked, *extra}:
+        raise ValueError(f"{history_model.__name__} has columns this import does not fill.")
+    rows = []
+    for history_id, instance in zip(ids, instances, strict=True):
+        history_user = getattr(
+            instance, "_history_user", user or history_model.get_default_history_user(instance)
         )
-        for instance in instances
-    ]
+        values = {
+            **{name: getattr(instance, name) for name in tracked},
+            **extra,
+            "history_id": history_id,
+            "history_date": getattr(instance, "_history_date", timezone.now()),
+            "history_user_id": history_user.pk if history_user is not None else None,
+            "history_change_reason": get_change_reason_from_object(instance) or HISTORY_REASON,
+        }
+        rows.append([values[f.attname] for f in fields])
+    insert_values(history_model, fields, rows, using)
+    return [Version(history_id, instance.pk) for history_id, instance in zip(ids, instances, strict=True)]  # fmt: skip
+
+
+@dataclass
+class Version:
+    """A history entry just inserted: its id and the id of the row it records."""
+
+    history_id: int
+    row_id: object

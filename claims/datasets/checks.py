@@ -106,8 +106,13 @@ TEXT_FIELDS = (models.CharField, models.TextField)
 
 
 def valid_choices(model_field) -> list:
-    values = [value for value, _ in model_field.flatchoices]
-    return [*values, ""] if model_field.blank and "" not in values else values
+    if model_field not in CHOICES:  # asked for every object: worked out once per field
+        values = [value for value, _ in model_field.flatchoices]
+        CHOICES[model_field] = [*values, ""] if model_field.blank and "" not in values else values
+    return CHOICES[model_field]
+
+
+CHOICES: dict = {}
 
 
 def check_reference(entry: Entry, model_field, value, cache: RowCache) -> list[Problem]:

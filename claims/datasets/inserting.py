@@ -21,15 +21,23 @@ def insert_rows(model: type[models.Model], instances: list[models.Model], using:
     """INSERT the rows of `instances` (unsaved, without ids), which get their ids."""
     if not instances:
         return
-    connection = connections[using]
     pk = model._meta.pk
     for instance, new_id in zip(instances, allocate_ids(model, len(instances), using), strict=True):
         setattr(instance, pk.attname, new_id)
     fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
-    rows = [
-        [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
-        for instance in instances
-    ]
+    attnames = [f.attname for f in fields]
+    insert_values(model, fields, [[getattr(row, name) for name in attnames] for row in instances], using)  # fmt: skip
+    for instance in instances:
+        instance._state.adding, instance._state.db = False, using
+
+
+def insert_values(model: type[models.Model], fields: list, rows: list[list], using: str) -> None:
+    """INSERT `rows` (each the values of `fields`, as a model instance holds them)."""
+    connection = connections[using]
+    converters = [(i, f) for i, f in enumerate(fields) if not stored_as_held(f)]
+    for row in rows:
+        for i, model_field in converters:
+            row[i] = model_field.get_db_prep_save(row[i], connection)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
@@ -44,8 +52,17 @@ def insert_rows(model: type[models.Model], instances: list[models.Model], using:
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-    for instance in instances:
-        instance._state.adding, instance._state.db = False, using
+
+
+# Fields whose values the database driver takes as the model holds them (text, whole
+# numbers, booleans, references by id): get_db_prep_save() would return them unchanged.
+HELD_AS_STORED = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+
+
+def stored_as_held(model_field) -> bool:
+    if model_field.many_to_one:
+        return stored_as_held(model_field.target_field)
+    return isinstance(model_field, HELD_AS_STORED)
 
 
 def allocate_ids(model: type[models.Model], count: int, using: str) -> list[int]:

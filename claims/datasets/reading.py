@@ -225,8 +225,9 @@ def natural_key_of(model: type[models.Model], fields: dict) -> tuple:
     instance = model()
     for model_field in key_fields(model):
         if model_field.many_to_one:
-            reference = fields.get(model_field.name)
-            setattr(instance, model_field.name, stand_in(model_field.related_model, reference))
+            # Put where the field's descriptor looks first, so natural_key() reads it as the
+            # related row (no row built, no query).
+            model_field.set_cached_value(instance, StandIn(fields.get(model_field.name)))
         elif model_field.name in fields:
             setattr(instance, model_field.attname, as_python(model_field, fields[model_field.name]))
     try:
@@ -252,12 +253,15 @@ def as_python(model_field, value):
         return value
 
 
-def stand_in(model: type[models.Model], reference) -> models.Model:
-    """An unsaved row of `model` whose natural_key() is the reference as the file gives it."""
-    row = model()
-    key = as_key(reference)
-    row.natural_key = lambda: key if isinstance(key, tuple) else (key,)
-    return row
+class StandIn:
+    """A referenced row as the file names it: its natural_key() is the reference as given."""
+
+    def __init__(self, reference):
+        key = as_key(reference)
+        self.key = key if isinstance(key, tuple) else (key,)
+
+    def natural_key(self) -> tuple:
+        return self.key
 
 
 def as_key(reference):
