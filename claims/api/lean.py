@@ -22,7 +22,7 @@ from core.visibility import can_see_unpublished
 
 from ..choices import COUNTER_STANCES, Stance
 from ..models import Claim, Evidence
-from ..research.claimreview import claim_page_url
+from ..research.claimreview import ClaimPageUrls
 
 # Method fields computed here from the rows (see `represent`), and what they read.
 _METHOD_FIELDS = {"sources", "counter_sources", "same_as", "snippet", "url"}
@@ -171,7 +171,7 @@ def detail_row(queryset, plan, user, pk) -> dict | None:
 def represent(rows: list[dict], plan, absolute=None) -> list[dict]:
     """The JSON of one page of rows from `row_queryset()`; `absolute` makes the claims'
     page addresses absolute (a request's build_absolute_uri)."""
-    absolute = absolute or (lambda path: path)
+    urls = ClaimPageUrls(absolute)
     claim_columns, evidence_columns, source_columns = plan
     ids = [row["id"] for row in rows]
     topics = defaultdict(list)
@@ -193,7 +193,7 @@ def represent(rows: list[dict], plan, absolute=None) -> list[dict]:
     ):
         evidence[row["claim_id"]].append(row)
     return [
-        _claim(row, claim_columns, evidence_columns, source_columns, topics, evidence, absolute)
+        _claim(row, claim_columns, evidence_columns, source_columns, topics, evidence, urls)
         for row in rows
     ]
 
@@ -209,9 +209,7 @@ def _evidence(row, evidence_columns, source_columns) -> dict:
     }
 
 
-def _claim(
-    row, claim_columns, evidence_columns, source_columns, topics, evidence, absolute
-) -> dict:
+def _claim(row, claim_columns, evidence_columns, source_columns, topics, evidence, urls) -> dict:
     data = {}
     searching = any(name in row for name in _SEARCH_ANNOTATIONS)
     links = evidence[row["id"]]
@@ -233,7 +231,7 @@ def _claim(
         elif name == "same_as":
             data[name] = row["same_as_visible"]
         elif name == "url":
-            data[name] = claim_page_url(row["document__slug"], row["key"], row["id"], absolute)
+            data[name] = urls(row["document__slug"], row["key"], row["id"])
         elif name in SEARCH_HIT_FIELDS and not searching:
             continue  # only in a search's answer, as SearchHitSerializer leaves them out
         elif name == "snippet":

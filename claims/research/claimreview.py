@@ -23,6 +23,7 @@ verdict (alternateName) and the explanation only. Opinions ("not checkable") and
 retracted claims get no ClaimReview (see ClaimQuerySet.reviewed).
 """
 
+import re
 from collections.abc import Callable, Iterable
 
 from django.urls import NoReverseMatch, reverse
@@ -95,6 +96,32 @@ def claim_page_url(slug: str, key: str, pk: int, absolute: Absolute) -> str:
     except NoReverseMatch:  # no reader pages in this deployment: the API record instead
         path = reverse("claim-detail", kwargs={"pk": pk})
     return absolute(path)
+
+
+class ClaimPageUrls:
+    """claim_page_url for the many claims of a list or an export: one reverse() and one
+    absolute address, then each claim's by joining its slug and key in (reverse() and
+    build_absolute_uri cost ~20 us a claim: a tenth of a 3,000-row CSV export). A slug or
+    key with a character reverse() would quote goes through claim_page_url itself."""
+
+    _PLAIN = re.compile(r"[A-Za-z0-9_-]+")
+
+    def __init__(self, absolute: Absolute | None = None):
+        self.absolute = absolute or (lambda path: path)
+        try:
+            path = reverse("reader:claim-detail", kwargs={"slug": "SLUGX", "key": "KEYX"})
+        except NoReverseMatch:
+            self.parts = None
+            return
+        before_key, _, after_key = self.absolute(path).rpartition("KEYX")
+        before_slug, _, between = before_key.rpartition("SLUGX")
+        self.parts = (before_slug, between, after_key)
+
+    def __call__(self, slug: str, key: str, pk: int) -> str:
+        if self.parts is None or not (self._PLAIN.fullmatch(slug) and self._PLAIN.fullmatch(key)):
+            return claim_page_url(slug, key, pk, self.absolute)
+        before_slug, between, after_key = self.parts
+        return f"{before_slug}{slug}{between}{key}{after_key}"
 
 
 def review_url(claim: Claim, absolute: Absolute) -> str:

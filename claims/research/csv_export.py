@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from ..choices import COUNTER_STANCES, Stance
 from ..models import Claim, Evidence
-from .claimreview import Absolute, claim_page_url
+from .claimreview import Absolute, ClaimPageUrls
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 500
@@ -43,12 +43,9 @@ CLAIM_VALUES = (
 EVIDENCE_VALUES = ("claim_id", "stance", "source__key", "source__title", "excerpt", "summary")
 
 
-def claim_row(
-    claim: dict, topics: list[str], evidence: list[dict], absolute: Absolute | None = None
-) -> list:
+def claim_row(claim: dict, topics: list[str], evidence: list[dict], urls: ClaimPageUrls) -> list:
     """One claim (a row of CLAIM_VALUES, its same-as link already hidden from a user who
-    may not see that claim) as CSV cells; `url` is its reader page, made absolute by
-    `absolute` (a request's build_absolute_uri) when given."""
+    may not see that claim) as CSV cells; `url` is its reader page (`urls`)."""
     supporting = [row for row in evidence if row["stance"] == Stance.SUPPORTS]
     counter = [row for row in evidence if row["stance"] in COUNTER_STANCES]
     values = {
@@ -64,9 +61,7 @@ def claim_row(
             for row in counter
         ),
         "same_as": claim["same_as_visible"],
-        "url": claim_page_url(
-            claim["document__slug"], claim["key"], claim["id"], absolute or (lambda path: path)
-        ),
+        "url": urls(claim["document__slug"], claim["key"], claim["id"]),
     }
     return [safe_cell(values[name]) for name in COLUMNS]
 
@@ -91,7 +86,7 @@ class _Line:
 def csv_lines(queryset, *, user=None, absolute: Absolute | None = None) -> Iterator[str]:
     """The CSV text, line by line: the header, then one line per claim, read in chunks of
     CHUNK_SIZE claims with their topics and evidence (three queries a chunk)."""
-    writer = csv.writer(_Line())
+    writer, urls = csv.writer(_Line()), ClaimPageUrls(absolute)
     yield writer.writerow(COLUMNS)
     rows = queryset.with_visible_same_as(user).prefetch_related(None).values(*CLAIM_VALUES)
     for chunk in chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
@@ -110,7 +105,7 @@ def csv_lines(queryset, *, user=None, absolute: Absolute | None = None) -> Itera
         ):
             evidence[row["claim_id"]].append(row)
         for claim in chunk:
-            cells = claim_row(claim, topics[claim["id"]], evidence[claim["id"]], absolute)
+            cells = claim_row(claim, topics[claim["id"]], evidence[claim["id"]], urls)
             yield writer.writerow(cells)
 
 

@@ -309,3 +309,23 @@ def test_asking_for_plain_json_works_too(anonymous_client, reviewed):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "slug, key",
+    [
+        ("respect-history", "C001"),
+        ("doc_2", "key-with_dash"),
+        ("respect-history", "C 001"),  # quoted by reverse()
+        ("respect-history", "Ä/1"),  # a slash: no reader route; the API record instead
+        ("respect-history", "50%?#"),
+    ],
+)
+def test_claim_page_urls_are_claim_page_url_for_every_key(rf, slug, key):
+    """The many-claims form gives exactly the address claim_page_url gives."""
+    from claims.research.claimreview import ClaimPageUrls, claim_page_url
+
+    request = rf.get("/api/claims/")
+    for absolute in (None, request.build_absolute_uri):
+        expected = claim_page_url(slug, key, 42, absolute or (lambda path: path))
+        assert ClaimPageUrls(absolute)(slug, key, 42) == expected
