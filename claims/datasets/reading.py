@@ -222,7 +222,7 @@ def natural_key_of(model: type[models.Model], fields: dict) -> tuple:
     """The natural key an object of the dataset will have: model.natural_key() asked of an
     unsaved instance holding the entry's values as given (unchecked: a key of the wrong
     type still names the entry in messages)."""
-    instance = model()
+    instance = bare_instance(model)
     for model_field in key_fields(model):
         if model_field.many_to_one:
             # Put where the field's descriptor looks first, so natural_key() reads it as the
@@ -230,11 +230,21 @@ def natural_key_of(model: type[models.Model], fields: dict) -> tuple:
             model_field.set_cached_value(instance, StandIn(fields.get(model_field.name)))
         elif model_field.name in fields:
             setattr(instance, model_field.attname, as_python(model_field, fields[model_field.name]))
+        else:
+            setattr(instance, model_field.attname, model_field.get_default())
     try:
         return tuple(instance.natural_key())
     except (AttributeError, TypeError, ValueError):
         # A key part of the wrong type (checked, and said, field by field later).
         return tuple(fields.get(name) for name in SPECS[model].key)
+
+
+def bare_instance(model: type[models.Model]) -> models.Model:
+    """An instance with no field set (natural_key_of sets every one natural_key() reads):
+    model() would fill every default, two timestamps included, for each object read."""
+    instance = model.__new__(model)
+    instance._state = models.base.ModelState()
+    return instance
 
 
 @cache
@@ -336,8 +346,7 @@ class RowCache:
         found" mean "not in the database". Any other key is looked up alone, by get().
         """
         wanted = set()
-        for reference in references:
-            key = as_key(reference)
+        for key in {as_key(reference) for reference in references}:
             if (model, key) in self.pinned:
                 continue
             if (model, key) in self.rows:
@@ -408,6 +417,7 @@ def canonical_key(model: type[models.Model], key) -> bool:
 KEY_FIELDS = (models.CharField, models.IntegerField)
 
 
+@cache
 def final_field(model: type[models.Model], lookup: str):
     *path, name = lookup.split("__")
     for step in path:
