@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, router
+from django.db.models import Q
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
@@ -297,9 +298,16 @@ def check_claim_spans(claims: list[Claim]) -> None:
         holders[span] = claim.pk
     if not holders:
         return
-    stored = Claim._base_manager.filter(
-        document_id__in={span[0] for span in holders}, start__in={span[1] for span in holders}
-    ).values_list("pk", "document_id", "start", "end")
+    # The stored claims of each document between the batch's first and last start: a range
+    # of the (document, start) index, not a list of a thousand values to compile and send.
+    ranges: dict[object, list[int]] = {}
+    for document_id, start, _ in holders:
+        bounds = ranges.setdefault(document_id, [start, start])
+        bounds[0], bounds[1] = min(bounds[0], start), max(bounds[1], start)
+    within = Q()
+    for document_id, (first, last) in ranges.items():
+        within |= Q(document_id=document_id, start__gte=first, start__lte=last)
+    stored = Claim._base_manager.filter(within).values_list("pk", "document_id", "start", "end")
     for pk, *span in stored:
         if holders.get(tuple(span), pk) != pk:
             raise BatchRefused

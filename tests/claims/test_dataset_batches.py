@@ -148,6 +148,21 @@ def test_a_claim_repeating_another_in_the_same_batch_is_named(tmp_path):
     assert not Claim.objects.exists()
 
 
+def test_a_claim_repeating_a_stored_claim_is_named(tmp_path):
+    dataset_import(paths=[write(tmp_path, minimal_dataset())])
+    data = minimal_dataset()
+    claim = next(item for item in data if item["model"] == "claims.claim")
+    claim["fields"]["key"] = "C002"
+    with pytest.raises(DatasetError) as refused:
+        dataset_import(paths=[write(tmp_path, data, "again.json")])
+    messages = [str(problem) for problem in refused.value.problems]
+    assert any(
+        f"claims.claim ({DOC}, C002): quote: These words are already claim C001" in message
+        for message in messages
+    ), messages
+    assert list(Claim.objects.values_list("key", flat=True)) == ["C001"]
+
+
 @pytest.mark.parametrize("checked_in_bulk", [True, False])
 def test_a_row_the_database_refuses_is_named_and_nothing_is_kept(
     tmp_path, monkeypatch, checked_in_bulk
