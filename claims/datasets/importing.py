@@ -1,6 +1,6 @@
 """Importing a dataset: every entry checked, then written in one transaction, all or nothing.
 
-Entries are read as a stream and written in batches (batches.py): a few thousand at a time,
+Entries are read as a stream and written in batches (batches.py): a thousand at a time,
 checked as one by one, written in bulk. A batch with any problem is rolled back and written
 again one object at a time (writing.py), so each problem names its object and field. Rows
 are saved as loaddata saves them (raw: the dataset's timestamps are kept) and each gets one
@@ -8,7 +8,7 @@ history entry, recorded through django-simple-history's own API.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,42 +58,18 @@ def dataset_import(
     `progress`, if given, is told after each batch how many bytes and objects were read.
     """
     refuse_unmigrated_database()
-    state, seen = ImportState(user=user), SeenKeys()
-    read = [0, 0]  # bytes, objects
+    state = ImportState(user=user)
+    read = ReadSoFar()
 
-    def count_bytes(size: int) -> None:
-        read[0] += size
+    def tell_progress() -> None:
+        if progress is not None:
+            progress(read.bytes, read.objects)
 
     with transaction.atomic():
-        batch: list[Entry] = []
-        for number, (source, name) in enumerate(dataset_sources(paths, raw)):
-            for item in read_dataset(source, name=name, on_read=count_bytes):
-                read[1] += 1
-                if isinstance(item, Problem):
-                    state.problems.append(item)
-                    continue
-                rename_people(item, map_users or {})
-                duplicate = seen.add(item, number)
-                if duplicate is not None:
-                    state.problems.append(duplicate)
-                    continue
-                if has_long_text(item):
-                    # A batch of its own: its text is held in a few copies while it is
-                    # parsed, checked and stored, and a batch's rows are not held alongside.
-                    import_in_batch(batch, state)
-                    import_in_batch([item], state)
-                    batch = []
-                else:
-                    batch.append(item)
-                if not batch or len(batch) >= BATCH_ENTRIES:
-                    import_in_batch(batch, state)
-                    batch = []
-                    if progress is not None:
-                        progress(*read)
-        import_in_batch(batch, state)
+        entries = valid_entries(dataset_sources(paths, raw), map_users or {}, state, read)
+        import_in_batches(entries, state, on_batch=tell_progress)
         state.problems += import_waiting(state.waiting, state.report, state.cache, user)
-        if progress is not None:
-            progress(*read)
+        tell_progress()
         if state.problems:
             transaction.set_rollback(True)
         elif state.report.written:
@@ -103,6 +79,55 @@ def dataset_import(
     # The tables may have grown tenfold: let the planner know (core/db_statistics.py).
     refresh_planner_statistics(models=DATASET_MODELS)
     return state.report
+
+
+@dataclass
+class ReadSoFar:
+    bytes: int = 0
+    objects: int = 0
+
+    def count_bytes(self, size: int) -> None:
+        self.bytes += size
+
+
+def valid_entries(
+    sources: list[tuple], map_users: dict[str, str], state: ImportState, read: ReadSoFar
+) -> Iterator[Entry]:
+    """The entries of the files, people renamed; what is not an entry, or repeats one's
+    natural key, goes to the problems instead."""
+    seen = SeenKeys()
+    for number, (source, name) in enumerate(sources):
+        for item in read_dataset(source, name=name, on_read=read.count_bytes):
+            read.objects += 1
+            if isinstance(item, Problem):
+                state.problems.append(item)
+                continue
+            rename_people(item, map_users)
+            duplicate = seen.add(item, number)
+            if duplicate is not None:
+                state.problems.append(duplicate)
+                continue
+            yield item
+
+
+def import_in_batches(
+    entries: Iterable[Entry], state: ImportState, *, on_batch: Callable[[], None]
+) -> None:
+    batch: list[Entry] = []
+    for entry in entries:
+        if has_long_text(entry):
+            # A batch of its own: its text is held in a few copies while it is parsed,
+            # checked and stored, and a batch's rows are not held alongside.
+            import_in_batch(batch, state)
+            import_in_batch([entry], state)
+            batch = []
+        else:
+            batch.append(entry)
+        if not batch or len(batch) >= BATCH_ENTRIES:
+            import_in_batch(batch, state)
+            batch = []
+            on_batch()
+    import_in_batch(batch, state)
 
 
 def import_in_batch(entries: list[Entry], state: ImportState) -> None:
