@@ -245,3 +245,13 @@ def test_a_same_as_chain_within_one_batch_is_refused(tmp_path):
         for message in messages
     ), messages
     assert not Claim.objects.filter(same_as__isnull=False).exists()
+
+
+def test_only_the_tables_an_import_grew_by_a_tenth_are_analyzed(tmp_path):
+    """One claim into a table of 31 leaves its statistics; the first topic gets them."""
+    generated_document("stored", 30)
+    with CaptureQueriesContext(connection) as queries:
+        dataset_import(paths=[write(tmp_path, minimal_dataset())])
+    analyzed = {q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")}
+    assert 'ANALYZE "claims_topic"' in analyzed, analyzed
+    assert 'ANALYZE "claims_claim"' not in analyzed, analyzed
