@@ -136,7 +136,7 @@ class ModelBatch:
 
     def prefetch(self, entries: list[Entry]) -> None:
         """The rows the entries update, and the rows they refer to: a query per model."""
-        self.cache.prefetch(self.model, [entry.natural_key for entry in entries], many_to_many=True)
+        self.cache.prefetch(self.model, [entry.natural_key for entry in entries], whole=True)
         references: dict[type[models.Model], list] = {}
         for entry in entries:
             for name, value in entry.fields.items():

@@ -337,9 +337,12 @@ class RowCache:
         needs it): the rows a batch writes would fill the lasting cache for nothing."""
         self.pinned[(type(row), as_key(key))] = row
 
-    def prefetch(self, model, references, *, many_to_many: bool = False) -> None:
+    def prefetch(self, model, references, *, whole: bool = False) -> None:
         """Fetch the rows of `references` (natural keys) not cached yet, in one query, and
-        pin them (with `many_to_many`, their m2m rows too: an existing row is compared).
+        pin them. `whole`: rows the batch's entries may update, compared field by field,
+        so with every field and their m2m rows, and kept in the lasting cache too; else rows
+        the entries refer to, without their long text and dates (read from the database if
+        ever asked for, per row), pinned for the batch only.
 
         A key is fetched this way only when its parts are exactly as the database gives them
         back (text for text, a number for a number): only then does "not among the rows
@@ -359,11 +362,11 @@ class RowCache:
         parts = KEY_ANNOTATIONS[: len(row_key_parts(model))]
         found = {
             tuple(getattr(row, part) for part in parts): row
-            for row in rows_by_keys(model, wanted, many_to_many=many_to_many)
+            for row in rows_by_keys(model, wanted, whole=whole)
         }
         for key in wanted:
             self.pinned[(model, key)] = found.get(key)
-            if found.get(key) is not None:
+            if whole and found.get(key) is not None:
                 self.store((model, key), found[key])
 
     def unpin(self) -> None:
@@ -425,11 +428,13 @@ def final_field(model: type[models.Model], lookup: str):
     return model._meta.get_field(name)
 
 
-def rows_by_keys(model: type[models.Model], keys: set[tuple], *, many_to_many: bool):
+def rows_by_keys(model: type[models.Model], keys: set[tuple], *, whole: bool):
     """The rows whose natural key is among `keys`, each with its key parts annotated.
 
     One query: each key part IN the values wanted (a superset when keys differ in several
-    parts), matched exactly by the caller.
+    parts), matched exactly by the caller. Not `whole`: without the fields a reference
+    never reads (text, dates, JSON: converting them was most of the time of reading a
+    source referred to), with m2m rows when `whole`.
     """
     lookups = row_key_parts(model)
     rows = model._default_manager.filter(
@@ -438,6 +443,16 @@ def rows_by_keys(model: type[models.Model], keys: set[tuple], *, many_to_many: b
     rows = rows.annotate(
         **{KEY_ANNOTATIONS[i]: models.F(lookup) for i, lookup in enumerate(lookups)}
     ).order_by()
-    if many_to_many:
-        rows = rows.prefetch_related(*(f.name for f in model._meta.many_to_many))
-    return rows
+    if whole:
+        return rows.prefetch_related(*(f.name for f in model._meta.many_to_many))
+    return rows.defer(*unread_by_references(model))
+
+
+@cache
+def unread_by_references(model: type[models.Model]) -> list[str]:
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.TextField | models.DateField | models.JSONField)
+        and f.name not in {lookup.split("__", 1)[0] for lookup in SPECS[model].key}
+    ]

@@ -255,3 +255,17 @@ def test_only_the_tables_an_import_grew_by_a_tenth_are_analyzed(tmp_path):
     analyzed = {q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")}
     assert 'ANALYZE "claims_topic"' in analyzed, analyzed
     assert 'ANALYZE "claims_claim"' not in analyzed, analyzed
+
+
+def test_claims_for_a_stored_document_take_a_few_queries_per_batch(tmp_path, monkeypatch):
+    """The document and its section are only referred to (not in the file): each batch reads
+    them once, the document's text included, not once per claim."""
+    path = export_file(tmp_path, "doc", 200)
+    objects = json.loads(Path(path).read_text(encoding="utf-8"))
+    kept = [o for o in objects if o["model"] in ("claims.claim", "claims.evidence")]
+    Evidence.objects.all().delete()
+    Claim.objects.all().delete()
+    monkeypatch.setattr(importing_module, "BATCH_ENTRIES", 50)  # 400 objects: 8 batches
+    _, queries = queries_to_import(write(tmp_path, kept, "claims.json"))
+    assert Claim.objects.count() == 200 and Evidence.objects.count() == 200
+    assert queries <= 8 * 12 + 10, queries
