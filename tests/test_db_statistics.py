@@ -20,7 +20,7 @@ def analyzed_claim_rows() -> int | None:
     """How many claim rows the planner believes there are; None if never analyzed."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'claims_claim' LIMIT 1")
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'claims_claim_doc_start'")
             row = cursor.fetchone()
             return None if row is None else int(row[0].split()[0])
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'claims_claim'")
@@ -64,4 +64,5 @@ def test_sqlite_reads_the_claim_list_in_document_order_once_analyzed(anonymous_c
     refresh_planner_statistics()
     plan = list_plan()
     assert "TEMP B-TREE" not in plan, plan
-    assert "claims_claim_doc_start" in plan, plan
+    # An index in the list's order: all claims', or the public claims' (a partial index).
+    assert "claims_claim_doc_start" in plan or "claims_claim_public_order" in plan, plan
