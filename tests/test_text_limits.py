@@ -107,3 +107,18 @@ def test_the_admin_keeps_a_body_verbatim_too(admin_client):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Document.objects.get(slug="verbatim-admin").body == body
+
+
+def test_a_ten_thousand_claim_document_fits_and_a_longer_text_is_refused(db):
+    """A 10,000-claim statement runs to about 1.4 million characters (the benchmark's
+    documents, which an export must carry into another database); twice that is refused."""
+    from django.core.exceptions import ValidationError
+
+    from claims.models import DOCUMENT_TEXT_LIMIT
+
+    sentence = "Trade between the two countries grew again in the year under review. "
+    long_text = sentence * (1_400_000 // len(sentence))
+    Document(slug="long", title="Long", body=long_text).full_clean()
+    with pytest.raises(ValidationError) as refused:
+        Document(slug="longer", title="Longer", body="x" * (DOCUMENT_TEXT_LIMIT + 1)).full_clean()
+    assert "body" in refused.value.message_dict
