@@ -518,6 +518,23 @@ def merge(result: dict, previous: dict) -> None:
 # --- main -------------------------------------------------------------------------------
 
 
+# Options whose value is a path of the machine that ran the harness: left out of the
+# command the results record (they are committed).
+PATH_OPTIONS = ("--out-dir", "--var-dir", "--datasette-venv", "--postgres-url")
+
+
+def public_arguments(arguments: list[str]) -> list[str]:
+    kept, skip = [], False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument in PATH_OPTIONS:
+            skip = True
+        elif not argument.startswith(tuple(option + "=" for option in PATH_OPTIONS)):
+            kept.append(argument)
+    return kept
+
+
 def main(argv=None) -> dict:
     args = parse_args(argv)
     version = commit()  # at the start: the code the servers run
@@ -583,7 +600,8 @@ def main(argv=None) -> dict:
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "commit": version,
             "machine": machine(),
-            "command": "python -m bench.compare " + " ".join(argv or sys.argv[1:]),
+            "command": "python -m bench.compare "
+            + " ".join(public_arguments(argv or sys.argv[1:])),
             "corpus": f"{size.documents} documents, {size.claims:,} claims, "
             f"{size.sources:,} sources, {size.evidence:,} evidence (seed {args.seed}); "
             f"largest document {context['document_claims']:,} claims",

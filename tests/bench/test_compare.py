@@ -71,6 +71,9 @@ def test_markdown_has_a_row_per_case_and_the_run_s_provenance(result):
         assert f"| {CASE_TITLES[name]} |" in text
     meta = result["json"]["meta"]
     assert meta["commit"] and meta["machine"]["cpus"] and meta["command"]
+    # The results are committed: the command names no path of the machine that ran it.
+    assert "--var-dir" not in meta["command"] and "--out-dir" not in meta["command"]
+    assert meta["command"].startswith("python -m bench.compare --size S --engine sqlite")
     assert meta["corpus"].startswith("2 documents, 1,000 claims")
 
 
