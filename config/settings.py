@@ -299,7 +299,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.filtering.ClaimbaseFilterBackend",  # django-filter, when a filter is named
         # `search`: DRF's plain word match, documented as such beside the ranked `q`.
         "core.search.PlainSearchFilter",
         # OrderingFilter that puts the best matches first when `q` searched (config/search.py).
