@@ -1,11 +1,14 @@
 """Shared fixtures: API clients for each kind of user, a small anchored document, the seed."""
 
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection, transaction
+from django.test.testcases import LiveServerThread
 from rest_framework.test import APIClient
 
 from claims.datasets import dataset_import
@@ -21,6 +24,37 @@ from tests.factories import (
 # The seed dataset (fixtures/seed.json) and the slug of the statement it holds.
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 SEED_SLUG = "respect-history-china-us-relations"
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server for browser tests, answering one request at a time when it shares
+    the tests' in-memory SQLite connection: a browser sends requests in parallel (a page,
+    its popup, an autocomplete), and two threads on one SQLite connection collide ("cannot
+    start a transaction within a transaction", seen in a full run). Each answer is read
+    whole inside the lock."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, connections_override=connections_override, **kwargs)
+        self.shares_a_connection = bool(connections_override)
+        self.lock = threading.Lock()
+
+    def set_app(self, application):
+        if not self.shares_a_connection:
+            return super().set_app(application)
+
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @pytest.fixture(autouse=True)
