@@ -7,12 +7,13 @@ narrow filter counts few rows; counted without DISTINCT; and cached per data ver
 nothing until a write.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from core import data_version
 
-from ..choices import COUNTER_STANCES, ClaimStatus, ClaimType, Verdict
-from ..models import Claim, Evidence
+from ..choices import ClaimStatus, ClaimType, Verdict
+from ..models import Claim
+from ..querysets import has_counter_sources
 
 FACETS = [
     "claim_type",
@@ -100,10 +101,12 @@ def _grouped(rows, name: str, size: int) -> dict:
 
 
 def _has_counter_sources(rows) -> tuple[int, dict]:
-    """The total and the has_counter_sources facet in one pass; the claims with a
-    counter-source are one uncorrelated id list (hashed once), not an EXISTS per row."""
-    countered = Evidence.objects.filter(stance__in=COUNTER_STANCES).values("claim_id")
-    counts = rows.aggregate(total=Count("*"), yes=Count("pk", filter=Q(pk__in=countered)))
+    """The total and the has_counter_sources facet: two counts, the second a semi-join
+    (EXISTS in WHERE), which both engines plan as a join at any size. (One aggregate with
+    `COUNT(...) FILTER (WHERE id IN (the countered ids))` was quicker at 100k claims, but
+    at a million PostgreSQL's hash of those ids outgrew work_mem and it fell back to
+    scanning the list once per claim: over six minutes.)"""
+    counts = {"total": rows.count(), "yes": rows.filter(has_counter_sources()).count()}
     return counts["total"], {
         "values": [
             {"value": True, "label": "Has counter-sources", "count": counts["yes"]},

@@ -156,11 +156,12 @@ def test_fixed_number_of_queries_whatever_the_rows(anonymous_client, params):
     with CaptureQueriesContext(connection) as many:
         assert anonymous_client.get("/api/claims/facets/", params).status_code == 200
     assert len(few) == len(many)
-    # Six grouped queries and one aggregate giving the total and has_counter_sources
+    # Six grouped queries, the total, and the claims with counter-sources as a semi-join
     # (beside the savepoint pair of the request's transaction); none de-duplicates rows,
     # none ranks or cuts snippets.
     queries = data_queries(many)
-    assert len(queries) == 7
+    assert len(queries) == 8
+    assert sum("'contradicts'" in sql for sql in queries) == 1
     assert not any("DISTINCT" in sql or "ts_headline" in sql or "ts_rank" in sql for sql in queries)
 
 

@@ -258,8 +258,9 @@ def test_the_table_costs_a_fixed_number_of_queries(client):
             assert response.status_code == 200
         return data_queries(context)
 
-    # the document, the rows, their total, and the facets (claims.research.facets)
-    assert count(3) == count(TABLE_PAGE_SIZE + 10) == 10
+    # the document, the rows, their total, and the facets (claims.research.facets: six
+    # grouped queries, their total and the claims with counter-sources)
+    assert count(3) == count(TABLE_PAGE_SIZE + 10) == 11
     assert count(4, "?q=sentence") == count(20, "?q=sentence")
 
 
