@@ -21,7 +21,8 @@ from core.serializers import InternalFieldsMixin
 from core.visibility import can_see_unpublished
 
 from ..choices import COUNTER_STANCES, Stance
-from ..models import Claim, Evidence
+from ..models import Evidence
+from ..querysets import topic_slugs_by_claim
 from ..research.claimreview import ClaimPageUrls
 
 # Method fields computed here from the rows (see `represent`), and what they read.
@@ -174,13 +175,7 @@ def represent(rows: list[dict], plan, absolute=None) -> list[dict]:
     urls = ClaimPageUrls(absolute)
     claim_columns, evidence_columns, source_columns = plan
     ids = [row["id"] for row in rows]
-    topics = defaultdict(list)
-    for claim_id, slug in (
-        Claim.topics.through.objects.filter(claim_id__in=ids)
-        .order_by("topic__name")
-        .values_list("claim_id", "topic__slug")
-    ):
-        topics[claim_id].append(slug)
+    topics = topic_slugs_by_claim(ids)
     evidence = defaultdict(list)
     evidence_lookups = {lookup for _, lookup, _ in evidence_columns if lookup} | {
         lookup for _, lookup, _ in source_columns

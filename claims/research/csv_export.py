@@ -9,10 +9,12 @@ chunk, from values() rows: no model instance is built.
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from ..choices import COUNTER_STANCES, Stance
-from ..models import Claim, Evidence
+from ..datasets.exporting import chunks
+from ..models import Evidence
+from ..querysets import topic_slugs_by_claim
 from .claimreview import Absolute, ClaimPageUrls
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -91,13 +93,7 @@ def csv_lines(queryset, *, user=None, absolute: Absolute | None = None) -> Itera
     rows = queryset.with_visible_same_as(user).prefetch_related(None).values(*CLAIM_VALUES)
     for chunk in chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         ids = [claim["id"] for claim in chunk]
-        topics, evidence = defaultdict(list), defaultdict(list)
-        for claim_id, slug in (
-            Claim.topics.through.objects.filter(claim_id__in=ids)
-            .order_by("topic__name")
-            .values_list("claim_id", "topic__slug")
-        ):
-            topics[claim_id].append(slug)
+        topics, evidence = topic_slugs_by_claim(ids), defaultdict(list)
         for row in (
             Evidence.objects.filter(claim_id__in=ids)
             .order_by("stance", "source__key")
@@ -107,17 +103,6 @@ def csv_lines(queryset, *, user=None, absolute: Absolute | None = None) -> Itera
         for claim in chunk:
             cells = claim_row(claim, topics[claim["id"]], evidence[claim["id"]], urls)
             yield writer.writerow(cells)
-
-
-def chunks(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def claims_csv(queryset, *, user=None, absolute: Absolute | None = None) -> Iterator[str]:
